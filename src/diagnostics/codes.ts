@@ -1,0 +1,68 @@
+/**
+ * The catalogue of diagnostic codes: the single source of truth for each
+ * code's default severity and one-line summary. Codes are stable: never
+ * rename one; add a new code instead. The README's diagnostics table is
+ * checked against this catalogue by test/meta.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface CodeInfo {
+  severity: Severity;
+  summary: string;
+}
+
+export const DIAGNOSTIC_CODES = {
+  // Parsing and structure
+  XML_SCRIPT_ESCAPE_REPAIRED: { severity: 'warning', summary: 'A raw < or & inside a script or JavaScript attribute was escaped by --recover; the real Installer rejects the file.' },
+  XML_UNKNOWN_ELEMENT: { severity: 'info', summary: 'An element the Installer does not know; it is ignored, as the Installer does.' },
+  XML_DUPLICATE_ELEMENT: { severity: 'info', summary: 'An element that should appear once appears several times; the first one is used.' },
+  XML_MULTIPLE_ROOT_OPTIONS: { severity: 'info', summary: 'Several <options> elements; their attributes are merged, first one wins.' },
+  OUTLINE_UNKNOWN_CHOICE: { severity: 'warning', summary: 'A choices-outline line names a choice that is not defined; the line is skipped.' },
+  OUTLINE_DUPLICATE_CHOICE: { severity: 'warning', summary: 'A choice appears on several outline lines (undefined behaviour in the Installer); only the first is used.' },
+  OUTLINE_MISSING: { severity: 'warning', summary: 'No choices-outline: no choice is shown and no package installs.' },
+  CHOICE_NOT_IN_OUTLINE: { severity: 'info', summary: 'A choice is defined but not on any outline line; it is not evaluated and its packages do not install.' },
+  REQUIRE_SCRIPTS_FALSE_WITH_SCRIPTS: { severity: 'warning', summary: 'options require-scripts="false" but the Distribution contains JavaScript; it is evaluated anyway.' },
+  REQUIREMENT_NOT_EVALUATED: { severity: 'warning', summary: 'A declarative requirement distsim does not evaluate yet; it is assumed to pass.' },
+  HOST_ARCHITECTURES_UNKNOWN_VALUE: { severity: 'warning', summary: 'hostArchitectures lists a value other than ppc, i386, x86_64, arm64.' },
+  // Architecture gate
+  ARCH_TRANSLATED: { severity: 'warning', summary: 'Evaluated under Rosetta 2 because hostArchitectures lacks arm64: the Installer asks to install Rosetta, scripts see Intel sysctl values.' },
+  ARCH_ROSETTA_SHELL: { severity: 'info', summary: 'Evaluated under Rosetta 2 because the Installer was launched from a Rosetta shell.' },
+  ARCH_ROSETTA_MISSING: { severity: 'error', summary: 'The Distribution needs Rosetta 2, which is not installed: the Installer refuses it.' },
+  ARCH_UNSUPPORTED: { severity: 'error', summary: "This Mac's architecture is not in hostArchitectures: the Installer refuses it." },
+  // Guest execution
+  SCRIPT_SYNTAX_ERROR: { severity: 'error', summary: 'JavaScript that does not parse.' },
+  SCRIPT_EXCEPTION: { severity: 'error', summary: 'An uncaught exception; the Installer logs "IFJS: *** exception" and goes on.' },
+  SCRIPT_TIMEOUT: { severity: 'error', summary: 'An evaluation ran past its time limit and was stopped.' },
+  SCRIPT_OUT_OF_MEMORY: { severity: 'error', summary: 'An evaluation ran past its memory limit and was stopped.' },
+  SCRIPT_STACK_OVERFLOW: { severity: 'error', summary: 'An evaluation overflowed its stack limit.' },
+  SCRIPT_SKIPPED: { severity: 'error', summary: 'An evaluation was not run because an earlier run of it was stopped by a hard limit.' },
+  PROFILE_TIME_BUDGET_EXCEEDED: { severity: 'error', summary: "The profile's total time budget ran out; the remaining evaluations count as failed." },
+  LOG_LIMIT_EXCEEDED: { severity: 'warning', summary: 'system.log output passed its limit; later lines are dropped.' },
+  NON_BOOLEAN_RESULT: { severity: 'info', summary: 'A check or choice expression returned a non-boolean; it was converted by JavaScript truthiness.' },
+  // Check outcomes that involve a policy
+  CHECK_RESULT_TYPE_MISSING: { severity: 'warning', summary: 'A check returned false without setting my.result.type.' },
+  CHECK_RESULT_TYPE_WARNING_SPELLING: { severity: 'info', summary: "my.result.type = 'Warning' (the Distribution XML reference's spelling) is treated like 'Warn'." },
+  CHECK_RESULT_TYPE_UNKNOWN: { severity: 'warning', summary: "my.result.type is neither 'Fatal' nor 'Warn'." },
+  // The mock API
+  API_UNKNOWN_SYSCTL: { severity: 'info', summary: 'A sysctl name this profile does not have; system.sysctl returned null.' },
+  API_UNKNOWN_GESTALT: { severity: 'info', summary: 'A Gestalt selector this profile does not have; system.gestalt returned null.' },
+  API_UNKNOWN_PATH: { severity: 'info', summary: 'A file path this profile does not have.' },
+  API_UNKNOWN_IOREGISTRY: { severity: 'info', summary: 'An I/O Registry query this profile has no entry for.' },
+  API_UNKNOWN_MEMBER: { severity: 'warning', summary: 'A script read a member of system/my that the Installer API does not have (undefined).' },
+  API_UNKNOWN_CHOICE: { severity: 'warning', summary: 'A script read choices.<id> for a choice that is not defined (undefined).' },
+  API_NO_STRING_TABLE: { severity: 'info', summary: 'A localized string was asked for but the Distribution has no string table; null was returned.' },
+  API_TARGET_UNBOUND: { severity: 'info', summary: 'my.target was read where no target volume is bound; it is undefined.' },
+  API_RUN_REFUSED: { severity: 'warning', summary: 'system.run/runOnce without allow-external-scripts: nothing runs, undefined is returned.' },
+  API_RUN_UNANSWERED: { severity: 'warning', summary: 'system.run/runOnce was allowed but the profile has no answer for it; undefined is returned.' },
+  API_ARGUMENT_REFUSED: { severity: 'warning', summary: 'An API argument was too large or of the wrong type; the call threw a TypeError.' },
+  CHOICE_STATE_WRITE_IGNORED: { severity: 'warning', summary: 'A script assigned selected/enabled/visible on a choice; the Installer only reads them.' },
+  // Choices and packages
+  CHOICES_DID_NOT_SETTLE: { severity: 'warning', summary: 'Choice expressions kept changing; evaluation stopped after the pass limit.' },
+  RESTART_ACTION_UNKNOWN: { severity: 'warning', summary: 'onConclusion/onConclusionScript gave a value that is not a restart action; None is used.' },
+  PKG_REF_UNDEFINED: { severity: 'warning', summary: 'A choice references a pkg-ref id that has no definition with a package path.' },
+  // Engine
+  SANDBOX_TEARDOWN_ABORT: { severity: 'info', summary: 'The QuickJS module aborted while tearing down; it was replaced (quickjs-emscripten 0.32.0 issue).' },
+  SANDBOX_WORKER_LOST: { severity: 'error', summary: 'The worker evaluating this profile died; the evaluation running at the time counts as failed.' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -1,0 +1,330 @@
+import { createDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
+import type { Distribution, Evaluable } from '../distribution/model.js';
+import type { IORegistryEntry, PlistValue, Profile, SysctlValue, Volume } from '../profile/types.js';
+import type { Policies } from '../simulate/policy.js';
+import { compareVersions } from '../simulate/versions.js';
+import { SimulatedFiles } from './filesystem.js';
+import { SimulatedRegistry } from './ioregistry.js';
+
+export interface ChoiceState {
+  visible: boolean;
+  enabled: boolean;
+  selected: boolean;
+  tooltip?: string;
+}
+
+export interface HostOptions {
+  /** Total bytes of system.log output kept per profile. */
+  logBytes: number;
+}
+
+/**
+ * Answers the guest's Installer API calls (see guest-prelude.ts) from a
+ * profile. Holds the per-profile state that the Installer keeps: choice
+ * states, the bound target, the log. Never throws for a question it cannot
+ * answer: it returns the documented "absent" value and records an info
+ * diagnostic naming what was asked.
+ */
+export class InstallerHost {
+  readonly choiceStates = new Map<string, ChoiceState>();
+  readonly log: string[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  /** The evaluation in progress (for diagnostic locations). */
+  current: Evaluable | undefined;
+  /** The volume my.target is bound to, or undefined when unbound. */
+  target: Volume | undefined;
+
+  private readonly files: SimulatedFiles;
+  private readonly registry: SimulatedRegistry;
+  private readonly reported = new Set<string>();
+  private readonly runOnceAnswers = new Map<string, string>();
+  private logBytesUsed = 0;
+  private logFull = false;
+  private readonly strings: Record<string, string> | undefined;
+
+  constructor(
+    private readonly distribution: Distribution,
+    private readonly profile: Profile,
+    private readonly sysctl: Record<string, SysctlValue>,
+    private readonly policies: Policies,
+    private readonly options: HostOptions,
+  ) {
+    this.files = new SimulatedFiles(profile);
+    this.registry = new SimulatedRegistry(profile);
+    this.strings = pickStringTable(distribution.strings, profile.languages ?? ['en']);
+  }
+
+  /** The boot volume: the default target for choices and domains. */
+  get bootVolume(): Volume | undefined {
+    return this.profile.volumes.find((v) => v.mountpoint === '/') ?? this.profile.volumes[0];
+  }
+
+  /** A diagnostic at the current evaluation, reported once per key. */
+  report(code: DiagnosticCode, message: string, key: string, args?: Diagnostic['args']): void {
+    const dedupe = `${code}\u0000${key}`;
+    if (this.reported.has(dedupe)) return;
+    this.reported.add(dedupe);
+    const at = this.current;
+    this.diagnostics.push(
+      createDiagnostic(code, message, {
+        ...(at && { location: { file: this.distribution.path, ...at.position }, source: at.source }),
+        ...(args && { args }),
+      }),
+    );
+  }
+
+  handle(op: string, args: string[]): string | undefined {
+    const a = args[0] ?? '';
+    switch (op) {
+      case 'version':
+        return json(this.profile.systemVersion);
+      case 'env':
+        return json(this.env());
+      case 'defaults':
+        return json(this.profile.defaults ?? {});
+      case 'users.desktopSessionCount':
+        return json(this.profile.desktopSessionCount ?? 1);
+      case 'compareVersions':
+        return json(compareVersions(a, args[1] ?? '', this.policies['compare-versions-missing']));
+      case 'sysctl':
+        return json(this.sysctlValue(a));
+      case 'gestalt':
+        return json(this.gestalt(a));
+      case 'files.exists':
+        return json(this.fileExists(a));
+      case 'files.plist':
+        return json(this.fileAnswer(a, this.files.plist(a)));
+      case 'files.bundle':
+        return json(this.fileAnswer(a, this.files.bundle(a)));
+      case 'ioreg.fromPath':
+        return json(this.registryAnswer(`fromPath('${a}')`, this.registry.fromPath(a)));
+      case 'ioreg.matchingClass':
+        return json(this.registryList(`matchingClass('${a}')`, this.registry.matchingClass(a)));
+      case 'ioreg.matchingName':
+        return json(this.registryList(`matchingName('${a}')`, this.registry.matchingName(a)));
+      case 'ioreg.childrenOf':
+        return json(this.registry.childrenOf(a).map(entryJson));
+      case 'ioreg.parentsOf':
+        return json(this.registry.parentsOf(a).map(entryJson));
+      case 'apps.all':
+        return json(this.profile.applications ?? []);
+      case 'apps.fromIdentifier': {
+        const found = (this.profile.applications ?? []).filter((app) => app.CFBundleIdentifier === a);
+        return json(found.length > 0 || this.policies['empty-match'] === 'array' ? found : null);
+      }
+      case 'apps.fromPID':
+        return json((this.profile.applications ?? []).find((app) => String(app.pid) === a) ?? null);
+      case 'localizedString':
+        return json(this.localizedString(a, JSON.parse(args[1] ?? '[]') as string[], args[2] === 'true'));
+      case 'log':
+        this.appendLog(a);
+        return undefined;
+      case 'run':
+        return json(this.run(a, JSON.parse(args[1] ?? '[]') as string[], args[2] === 'true'));
+      case 'receipt':
+        return json(this.receipt(a));
+      case 'choice.get':
+        return json(this.choiceGet(a, args[1] ?? ''));
+      case 'choice.set':
+        this.choiceSet(a, args[1] ?? '', JSON.parse(args[2] ?? 'null') as unknown);
+        return undefined;
+      case 'unknownMember':
+        this.report('API_UNKNOWN_MEMBER', `${a} is not part of the Installer JavaScript API (undefined)`, a, { member: a });
+        return undefined;
+      case 'unknownChoice':
+        this.report('API_UNKNOWN_CHOICE', `choices.${a}: no choice with id '${a}' (undefined)`, a, { choice: a });
+        return undefined;
+      case 'targetUnbound':
+        this.report('API_TARGET_UNBOUND', `my.target read in ${this.current?.source ?? 'a script'}, where no target volume is bound (undefined)`, this.current?.source ?? '');
+        return undefined;
+      case 'refuse':
+        this.report('API_ARGUMENT_REFUSED', `an API call was refused: ${a}`, a);
+        return undefined;
+      default:
+        throw new TypeError(`distsim: unknown bridge operation '${op}'`);
+    }
+  }
+
+  env(): Record<string, string> {
+    const env = { ...this.profile.env };
+    if (this.profile.launch?.mode === 'cli' && env.COMMAND_LINE_INSTALL === undefined) env.COMMAND_LINE_INSTALL = '1';
+    return env;
+  }
+
+  private sysctlValue(name: string): SysctlValue | null {
+    const value = this.sysctl[name];
+    if (value !== undefined) return value;
+    this.report('API_UNKNOWN_SYSCTL', `system.sysctl('${name}'): not present on ${this.profile.id}; returned null`, name, { name });
+    return null;
+  }
+
+  private gestalt(selector: string): number | null {
+    const value = this.profile.gestalt?.[selector];
+    if (value !== undefined && value !== null) return value;
+    this.report('API_UNKNOWN_GESTALT', `system.gestalt('${selector}'): not answered by ${this.profile.id}; returned null`, selector, { selector });
+    return null;
+  }
+
+  private fileExists(path: string): boolean {
+    const exists = this.files.exists(path);
+    if (!exists) this.report('API_UNKNOWN_PATH', `${path} does not exist on ${this.profile.id}`, path, { path });
+    return exists;
+  }
+
+  private fileAnswer(path: string, value: PlistValue | null): PlistValue | null {
+    if (value === null) this.report('API_UNKNOWN_PATH', `${path}: no property list or bundle there on ${this.profile.id}; returned null`, path, { path });
+    return value;
+  }
+
+  private registryAnswer(query: string, value: PlistValue | null): PlistValue | null {
+    if (value === null) this.report('API_UNKNOWN_IOREGISTRY', `system.ioregistry.${query}: no such entry on ${this.profile.id}; returned null`, query, { query });
+    return value;
+  }
+
+  private registryList(query: string, found: IORegistryEntry[]): unknown {
+    if (found.length > 0) return found.map(entryJson);
+    const empty = this.policies['empty-match'] === 'array' ? [] : null;
+    this.report('API_UNKNOWN_IOREGISTRY', `system.ioregistry.${query}: no match on ${this.profile.id}; returned ${empty === null ? 'null' : '[]'}`, query, { query });
+    return empty;
+  }
+
+  private localizedString(key: string, args: string[], standard: boolean): string | null {
+    if (standard) {
+      this.report('API_NO_STRING_TABLE', `localizedStandardString('${key}'): the Installer's own string table is not simulated; returned null`, `standard:${key}`, { key });
+      return null;
+    }
+    if (!this.strings) {
+      this.report('API_NO_STRING_TABLE', `localizedString('${key}'): the Distribution has no string table here; returned null`, 'table', { key });
+      return null;
+    }
+    const template = this.strings[key];
+    if (template === undefined) return null;
+    let next = 0;
+    return template.replace(/%(?:(\d+)\$)?@|%%/g, (match, position: string | undefined) => {
+      if (match === '%%') return '%';
+      const index = position !== undefined ? Number(position) - 1 : next++;
+      return args[index] ?? '';
+    });
+  }
+
+  private appendLog(text: string): void {
+    if (this.logFull) return;
+    this.logBytesUsed += text.length + 1;
+    if (this.logBytesUsed > this.options.logBytes) {
+      this.logFull = true;
+      this.report('LOG_LIMIT_EXCEEDED', `system.log output passed ${this.options.logBytes} bytes; later lines are dropped`, 'log', { limitBytes: this.options.logBytes });
+      return;
+    }
+    this.log.push(text);
+  }
+
+  private run(program: string, args: string[], once: boolean): number | null {
+    const key = [program, ...args].join(' ');
+    const call = `system.${once ? 'runOnce' : 'run'}('${key}')`;
+    if (!this.distribution.options.allowExternalScripts) {
+      this.report('API_RUN_REFUSED', `${call}: refused because <options allow-external-scripts> is not set; returned undefined`, key, { command: key });
+      return null;
+    }
+    if (once && this.runOnceAnswers.has(key)) return Number(this.runOnceAnswers.get(key));
+    const answer = this.profile.run?.[key];
+    if (answer === undefined) {
+      this.report('API_RUN_UNANSWERED', `${call}: ${this.profile.id} has no answer for it (profile "run" table); returned undefined. distsim never executes programs.`, key, { command: key });
+      return null;
+    }
+    if (once) this.runOnceAnswers.set(key, String(answer));
+    return answer;
+  }
+
+  private receipt(id: string): PlistValue {
+    const volume = this.target ?? this.bootVolume;
+    const receipt = volume?.receipts?.[id];
+    if (!receipt) return null;
+    return { ...receipt };
+  }
+
+  /** Relation of a choice's packages to the receipts on the target (research §3.4). */
+  packageUpgradeAction(choiceId: string): string {
+    const choice = this.distribution.choices.find((c) => c.id === choiceId);
+    const volume = this.target ?? this.bootVolume;
+    const kinds = new Set<string>();
+    for (const refId of choice?.pkgRefs ?? []) {
+      const receipt = volume?.receipts?.[refId];
+      const version = this.distribution.pkgRefs.find((r) => r.id === refId)?.version;
+      if (!receipt) kinds.add('clean');
+      else if (version === undefined) kinds.add('installed');
+      else {
+        const c = compareVersions(version, receipt.version, this.policies['compare-versions-missing']);
+        kinds.add(c > 0 ? 'upgrade' : c < 0 ? 'downgrade' : 'installed');
+      }
+    }
+    if (kinds.size === 0) return 'clean';
+    if (kinds.size === 1) return [...kinds][0]!;
+    return 'mixed';
+  }
+
+  private choiceGet(id: string, property: string): unknown {
+    const choice = this.distribution.choices.find((c) => c.id === id);
+    const state = this.choiceStates.get(id);
+    switch (property) {
+      case 'selected':
+      case 'enabled':
+      case 'visible':
+        return state ? state[property] : true;
+      case 'title':
+        return choice?.title ?? '';
+      case 'description':
+        return choice?.description ?? '';
+      case 'tooltip':
+        return state?.tooltip ?? choice?.tooltip ?? '';
+      case 'packages':
+        return (choice?.pkgRefs ?? []).map((refId) => {
+          const version = this.distribution.pkgRefs.find((r) => r.id === refId)?.version;
+          return { identifier: refId, ...(version !== undefined && { version }) };
+        });
+      case 'packageUpgradeAction':
+        return this.packageUpgradeAction(id);
+      default:
+        return null;
+    }
+  }
+
+  private choiceSet(id: string, property: string, value: unknown): void {
+    const state = this.choiceStates.get(id);
+    if (!state) return;
+    if (property === 'tooltip') {
+      state.tooltip = String(value);
+      return;
+    }
+    if (property !== 'selected' && property !== 'enabled' && property !== 'visible') return;
+    if (this.policies['choice-writes'] === 'allow') {
+      state[property] = value === true;
+      return;
+    }
+    this.report('CHOICE_STATE_WRITE_IGNORED', `choices.${id}.${property} = ${String(value)} ignored: the Installer only reads choice state (policy choice-writes=ignore)`, `${id}.${property}`, { choice: id, property });
+  }
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value ?? null);
+}
+
+function entryJson(e: IORegistryEntry): { path: string; properties: PlistValue } {
+  return { path: e.path, properties: e.properties ?? {} };
+}
+
+const LANGUAGE_NAMES: Record<string, string> = {
+  english: 'en', french: 'fr', german: 'de', japanese: 'ja', spanish: 'es', italian: 'it', dutch: 'nl',
+};
+
+function pickStringTable(tables: Distribution['strings'], languages: string[]): Record<string, string> | undefined {
+  const names = Object.keys(tables);
+  if (names.length === 0) return undefined;
+  const code = (name: string) => (LANGUAGE_NAMES[name.toLowerCase()] ?? name.toLowerCase()).split(/[-_]/)[0];
+  for (const lang of [...languages, 'en']) {
+    const want = code(lang);
+    const found = names.find((n) => code(n) === want);
+    if (found) return tables[found];
+  }
+  return tables[names[0]!];
+}

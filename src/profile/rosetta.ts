@@ -1,0 +1,30 @@
+import type { Profile, SysctlValue } from './types.js';
+
+/**
+ * What a translated (x86_64 under Rosetta 2) process sees when the profile
+ * does not record it: research/hardware.md §4. `hw.optional.arm64`, the brand
+ * string, `kern.version`, `hw.model`, `hw.ncpu` and `hw.memsize` keep their
+ * native values.
+ */
+const DEFAULT_TRANSLATED: Record<string, SysctlValue> = {
+  'sysctl.proc_translated': 1,
+  'hw.machine': 'x86_64',
+  'hw.cputype': 7,
+  'hw.pagesize': 4096,
+  'hw.optional.x86_64': 1,
+  'hw.optional.sse4_2': 1,
+  'hw.optional.avx1_0': 0,
+  'hw.optional.avx2_0': 0,
+  'hw.optional.avx512f': 0,
+};
+
+/**
+ * The sysctl table the Distribution's JavaScript sees: native, or the
+ * translated view when the Installer runs under Rosetta 2.
+ */
+export function sysctlView(profile: Profile, translated: boolean): Record<string, SysctlValue> {
+  if (!translated) return profile.sysctl;
+  const view: Record<string, SysctlValue> = { ...profile.sysctl, ...DEFAULT_TRANSLATED, ...profile.rosetta?.sysctl };
+  for (const name of profile.rosetta?.sysctlAbsent ?? []) delete view[name];
+  return view;
+}
