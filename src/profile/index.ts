@@ -1,0 +1,12 @@
+export type * from './types.js';
+export { builtinProfilesDir, compareProfiles, loadProfiles } from './load.js';
+export type { LoadProfilesOptions } from './load.js';
+export { resolveInheritance, mergeObjects } from './inherit.js';
+export type { RawProfile } from './inherit.js';
+export { PROFILE_ID_PATTERN, validateProfileData } from './validate.js';
+export { matchesSelector, parseSize, parseWhere, selectProfiles, WHERE_KEYS } from './select.js';
+export type { ProfileSelector, WhereKey, WhereOp, WhereTerm } from './select.js';
+export { applyOverrides } from './overrides.js';
+export { summarizeProfile } from './summary.js';
+export type { ProfileSummary } from './summary.js';
+export { profileSchema, profileSchemaPath } from './schema.js';

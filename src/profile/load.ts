@@ -1,0 +1,131 @@
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import semver from 'semver';
+import { InputError } from '../errors.js';
+import { builtinProfilesDir } from './builtin-dir.js';
+import { resolveInheritance } from './inherit.js';
+import type { RawProfile } from './inherit.js';
+import { parseJsonText } from './json-parse.js';
+import { isRecord } from './json-path.js';
+import type { Profile } from './types.js';
+import { validateProfileData } from './validate.js';
+
+export { builtinProfilesDir } from './builtin-dir.js';
+
+export interface LoadProfilesOptions {
+  /** Include the built-in profiles in the result (default true). Built-ins can always be extended. */
+  builtin?: boolean;
+  /** Profile JSON files, in order. */
+  files?: string[];
+  /** Directories whose `*.json` files (except `schema.json`) are profiles, read in file-name order. */
+  dirs?: string[];
+}
+
+/**
+ * Reads, resolves (`extends`) and validates profiles. Returns the built-ins
+ * sorted by macOS version then id (unless `builtin: false`), then the user's
+ * profiles in the order given (`files`, then `dirs`). Ids are unique across
+ * built-in and user profiles; a file named twice, or a built-in file named as
+ * a user file, is read once (as a user profile). Any problem is an InputError.
+ */
+export function loadProfiles(options: LoadProfilesOptions = {}): Profile[] {
+  // The same file named twice (or a built-in named as a user file) is read once, as a user profile.
+  const seen = new Set<string>();
+  const userRaw: RawProfile[] = [];
+  const addUser = (file: string): void => {
+    const real = realPath(file);
+    if (seen.has(real)) return;
+    seen.add(real);
+    userRaw.push(readProfileFile(file, file));
+  };
+  for (const file of options.files ?? []) addUser(file);
+  for (const dir of options.dirs ?? []) for (const file of jsonFilesIn(dir)) addUser(path.join(dir, file));
+  const builtinDir = builtinProfilesDir();
+  const builtinRaw = jsonFilesIn(builtinDir)
+    .filter((file) => !seen.has(realPath(path.join(builtinDir, file))))
+    .map((file) => readProfileFile(path.join(builtinDir, file), `profiles/${file}`));
+
+  const resolved = resolveInheritance([...builtinRaw, ...userRaw]);
+  const problems: string[] = [];
+  const invalid: string[] = [];
+  for (const { profile, source } of resolved) {
+    const found = validateProfileData(profile, source);
+    if (found.length > 0) {
+      invalid.push(source);
+      problems.push(...found);
+    }
+  }
+  if (problems.length > 0) {
+    const head = invalid.length === 1 ? `invalid profile ${invalid[0]!}` : `invalid profiles ${invalid.join(', ')}`;
+    throw new InputError(`${head}\n${problems.join('\n')}`);
+  }
+
+  const builtins = resolved.slice(0, builtinRaw.length).map((r) => r.profile);
+  const users = resolved.slice(builtinRaw.length).map((r) => r.profile);
+  builtins.sort(compareProfiles);
+  return options.builtin === false ? users : [...builtins, ...users];
+}
+
+/** Orders profiles by macOS version (semver-coerced ProductVersion), then id. */
+export function compareProfiles(a: Profile, b: Profile): number {
+  const va = semver.coerce(String(a.systemVersion.ProductVersion));
+  const vb = semver.coerce(String(b.systemVersion.ProductVersion));
+  if (va !== null && vb !== null) {
+    const byVersion = semver.compare(va, vb);
+    if (byVersion !== 0) return byVersion;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function realPath(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+function jsonFilesIn(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    throw new InputError(`cannot read profile directory ${dir}: ${describeFsError(error)}`);
+  }
+  return names.filter((name) => name.endsWith('.json') && name !== 'schema.json').sort();
+}
+
+function readProfileFile(file: string, source: string): RawProfile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read profile ${source}: ${describeFsError(error)}`);
+  }
+  const data = parseJsonText(text, source);
+  if (!isRecord(data)) throw new InputError(`${source}: expected a JSON object (a profile), found ${kindOf(data)}`);
+  return { data, source };
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'not a directory';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
