@@ -35,7 +35,6 @@ export const DIAGNOSTIC_CODES = {
   SCRIPT_TIMEOUT: { severity: 'error', summary: 'An evaluation ran past its time limit and was stopped.' },
   SCRIPT_OUT_OF_MEMORY: { severity: 'error', summary: 'An evaluation ran past its memory limit and was stopped.' },
   SCRIPT_STACK_OVERFLOW: { severity: 'error', summary: 'An evaluation overflowed its stack limit.' },
-  SCRIPT_SKIPPED: { severity: 'error', summary: 'An evaluation was not run because an earlier run of it was stopped by a hard limit.' },
   PROFILE_TIME_BUDGET_EXCEEDED: { severity: 'error', summary: "The profile's total time budget ran out; the remaining evaluations count as failed." },
   LOG_LIMIT_EXCEEDED: { severity: 'warning', summary: 'system.log output passed its limit; later lines are dropped.' },
   NON_BOOLEAN_RESULT: { severity: 'info', summary: 'A check or choice expression returned a non-boolean; it was converted by JavaScript truthiness.' },

@@ -47,6 +47,7 @@ interface Node {
  * message is `FILE:LINE:COL: reason`.
  */
 export function parseDistribution(text: string, path: string, options: ParseOptions = {}): Distribution {
+  if (text.trim() === '') throw new InputError(`${path}:1:1: the file is empty`);
   const originalIndex = new LineIndex(text);
   const diagnostics: Diagnostic[] = [];
   let source = text;
@@ -92,7 +93,7 @@ function wellFormednessProblem(text: string, index: LineIndex): { offset: number
   const validation = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (validation !== true) {
     const { line, col, msg } = validation.err;
-    candidates.push({ offset: index.offset(line, col), reason: msg.replace(/\.$/, '') });
+    candidates.push({ offset: index.offset(Number.isFinite(line) ? line : 1, Number.isFinite(col) ? col : 1), reason: msg.replace(/\.$/, '') });
   }
   const strict = findStrictProblem(text);
   if (strict) candidates.push(strict);

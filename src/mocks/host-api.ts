@@ -120,8 +120,11 @@ export class InstallerHost {
       case 'log':
         this.appendLog(a);
         return undefined;
-      case 'run':
-        return json(this.run(a, JSON.parse(args[1] ?? '[]') as string[], args[2] === 'true'));
+      case 'run': {
+        // Apple: "undefined if not run" — a bridge answer of nothing is undefined in the guest.
+        const code = this.run(a, JSON.parse(args[1] ?? '[]') as string[], args[2] === 'true');
+        return code === null ? undefined : json(code);
+      }
       case 'receipt':
         return json(this.receipt(a));
       case 'choice.get':

@@ -51,6 +51,14 @@ export class EngineFault extends Error {
   }
 }
 
+const POISON_MESSAGES: Record<GuestError['kind'], string> = {
+  timeout: 'stopped by the hard time limit',
+  'out-of-memory': 'out of memory',
+  'stack-overflow': 'stack overflow',
+  syntax: 'syntax error',
+  exception: 'the worker died',
+};
+
 const RESTART_RANK: Record<string, RestartAction> = {
   none: 'None',
   recommendrestart: 'RecommendRestart',
@@ -437,8 +445,11 @@ class ProfileRun {
     const ev = this.dist.evaluables[id]!;
     const poisoned = this.settings.poisoned?.[id];
     if (poisoned) {
-      const error: GuestError = { kind: poisoned, name: 'InternalError', message: poisoned === 'timeout' ? 'stopped by the hard time limit' : poisoned === 'out-of-memory' ? 'out of memory' : 'stack overflow', frames: [] };
-      this.reportError(ev, error, purpose);
+      // Stopped from outside in an earlier attempt (the runner replays the profile): fail it without running it.
+      const error: GuestError = { kind: poisoned, name: 'InternalError', message: POISON_MESSAGES[poisoned], frames: [] };
+      if (poisoned === 'exception') {
+        this.report('SANDBOX_WORKER_LOST', `the worker died while evaluating ${ev.source}; it counts as failed`, ev, 'lost');
+      } else this.reportError(ev, error, purpose);
       return { ok: false, error };
     }
     if (this.spentMs > this.settings.limits.profileBudgetMs) {

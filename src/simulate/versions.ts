@@ -7,7 +7,7 @@
  *   `shorter-is-less` the shorter version is less when all else is equal;
  * - a component with a non-numeric tail ('0b2') compares by its leading
  *   number, then a component without a tail is greater (release > beta),
- *   then the tails compare as strings.
+ *   then the tails compare in natural order ('b2' < 'b10').
  */
 export type MissingComponentPolicy = 'zero' | 'shorter-is-less';
 
@@ -27,6 +27,8 @@ export function compareVersions(a: string, b: string, missing: MissingComponentP
   return 0;
 }
 
+const NATURAL = new Intl.Collator('en', { numeric: true });
+
 function compareComponent(a: string, b: string): -1 | 0 | 1 {
   const ma = /^(\d*)(.*)$/s.exec(a)!;
   const mb = /^(\d*)(.*)$/s.exec(b)!;
@@ -38,7 +40,8 @@ function compareComponent(a: string, b: string): -1 | 0 | 1 {
   if (ta === tb) return 0;
   if (ta === '') return 1;
   if (tb === '') return -1;
-  return ta < tb ? -1 : 1;
+  const c = NATURAL.compare(ta, tb);
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
 }
 
 /** True when a version has a component that is not a plain number. */

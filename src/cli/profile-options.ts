@@ -1,0 +1,55 @@
+import type { Argv } from 'yargs';
+import { UsageError } from '../errors.js';
+import { applyOverrides, loadProfiles, parseWhere, selectProfiles } from '../profile/index.js';
+import type { Profile } from '../profile/types.js';
+
+export interface ProfileArgs {
+  profile?: string[];
+  where?: string[];
+  profileFile?: string[];
+  profilesDir?: string[];
+  set?: string[];
+}
+
+/** The profile-choosing flags shared by `run` and `profiles`. */
+export function withProfileOptions<T>(y: Argv<T>, { selection = true }: { selection?: boolean } = {}): Argv<T & ProfileArgs> {
+  let out = y
+    .option('profile-file', { type: 'string', array: true, describe: 'Also load a profile from this JSON file (repeatable)', requiresArg: true })
+    .option('profiles-dir', { type: 'string', array: true, describe: 'Also load every profile in this directory (repeatable)', requiresArg: true })
+    .option('where', { type: 'string', array: true, describe: "Select profiles, e.g. 'arch=arm64 os>=13 <15 rosetta=false' (repeatable: any matches)", requiresArg: true })
+    .option('set', { type: 'string', array: true, describe: 'Override a profile field, e.g. sysctl.hw.memsize=4294967296 (repeatable)', requiresArg: true });
+  if (selection) out = out.option('profile', { alias: 'p', type: 'string', array: true, describe: 'Profile id to simulate (repeatable; default: every built-in profile)', requiresArg: true });
+  return out as Argv<T & ProfileArgs>;
+}
+
+/**
+ * Loads the built-ins plus the user's profiles and applies the selection:
+ * --profile ids (in the order given), else the user's own profiles when
+ * --profile-file/--profiles-dir are given, else every built-in; then
+ * --where filters and --set overrides.
+ */
+export function chooseProfiles(args: ProfileArgs): Profile[] {
+  const files = args.profileFile ?? [];
+  const dirs = args.profilesDir ?? [];
+  const all = loadProfiles({ files, dirs });
+  const byId = new Map(all.map((p) => [p.id, p]));
+  let chosen: Profile[];
+  if (args.profile && args.profile.length > 0) {
+    chosen = args.profile.map((id) => {
+      const p = byId.get(id);
+      if (!p) throw new UsageError(`unknown profile '${id}'. Known profiles: ${all.map((x) => x.id).join(', ')}`);
+      return p;
+    });
+  } else if ((files.length > 0 || dirs.length > 0) && !args.where) {
+    const builtin = new Set(loadProfiles({}).map((p) => p.id));
+    chosen = all.filter((p) => !builtin.has(p.id));
+  } else {
+    chosen = all;
+  }
+  if (args.where && args.where.length > 0) {
+    chosen = selectProfiles(chosen, args.where.map(parseWhere));
+    if (chosen.length === 0) throw new UsageError(`no profile matches --where ${args.where.map((w) => `'${w}'`).join(' ')} (see: distsim profiles list)`);
+  }
+  if (args.set && args.set.length > 0) chosen = chosen.map((p) => applyOverrides(p, args.set!));
+  return chosen;
+}

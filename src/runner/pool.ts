@@ -1,0 +1,210 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Distribution } from '../distribution/model.js';
+import type { Profile } from '../profile/types.js';
+import type { GuestError } from '../sandbox/guest-errors.js';
+import type { RunSettings } from '../simulate/run-profile.js';
+import type { ProfileResult } from '../types.js';
+import { IDLE, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+
+export interface Job {
+  distribution: Distribution;
+  profile: Profile;
+  settings: RunSettings;
+}
+
+export interface PoolOptions {
+  /** Worker threads (default: available cores, at most the number of jobs). */
+  workers?: number;
+  /** Wall-clock limit of one evaluation, enforced from outside by terminating the worker. */
+  hardTimeoutMs: number;
+  /** Cap on each worker's WebAssembly memory, bytes. */
+  wasmMemoryCap: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface JobState {
+  index: number;
+  job: Job;
+  poisoned: Record<number, GuestError['kind']>;
+  crashes: number;
+}
+
+interface Slot {
+  worker: Worker;
+  current: Int32Array;
+  started: Float64Array;
+  busy?: JobState;
+  distributions: Set<number>;
+  profiles: Set<string>;
+  retired: boolean;
+}
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/**
+ * Runs (distribution × profile) jobs on worker threads and returns results in
+ * job order, whatever order they finish in. A worker that runs one
+ * evaluation past the hard limit, or dies, is replaced, and its profile is
+ * evaluated again from the start with that evaluation marked as failed: the
+ * simulation is deterministic, so the replay reaches the same point.
+ */
+export class EvaluationPool {
+  private slots: Slot[] = [];
+  private readonly distributionKeys = new Map<Distribution, number>();
+  private readonly profileKeys = new Map<Profile, string>();
+  private readonly size: number;
+  private watchdog: NodeJS.Timeout | undefined;
+  private pending: JobState[] = [];
+  private results: ProfileResult[] = [];
+  private done = 0;
+  private total = 0;
+  private settle: { resolve: (r: ProfileResult[]) => void; reject: (e: Error) => void } | undefined;
+
+  constructor(private readonly options: PoolOptions) {
+    this.size = Math.max(1, options.workers ?? availableParallelism());
+  }
+
+  run(jobs: Job[]): Promise<ProfileResult[]> {
+    if (this.settle) return Promise.reject(new Error('EvaluationPool.run is already running'));
+    if (jobs.length === 0) return Promise.resolve([]);
+    this.pending = jobs.map((job, index) => ({ index, job, poisoned: { ...job.settings.poisoned }, crashes: 0 }));
+    this.results = new Array<ProfileResult>(jobs.length);
+    this.done = 0;
+    this.total = jobs.length;
+    return new Promise<ProfileResult[]>((resolve, reject) => {
+      this.settle = { resolve, reject };
+      while (this.slots.filter((s) => !s.retired).length < Math.min(this.size, jobs.length)) this.slots.push(this.spawn());
+      for (const slot of this.slots) if (!slot.retired && !slot.busy) this.dispatch(slot);
+      const tick = Math.max(10, Math.min(100, this.options.hardTimeoutMs / 4));
+      this.watchdog = setInterval(() => this.watch(), tick);
+    });
+  }
+
+  /** Terminates the workers. */
+  async close(): Promise<void> {
+    if (this.watchdog) clearInterval(this.watchdog);
+    const live = this.slots.filter((s) => !s.retired);
+    for (const s of live) s.retired = true;
+    await Promise.all(live.map((s) => s.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const watch = new SharedArrayBuffer(16);
+    const init: WorkerInit = { watch, wasmMemoryCap: this.options.wasmMemoryCap };
+    const worker = new Worker(WORKER_URL, { workerData: init, resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 4 } });
+    const slot: Slot = { worker, current: new Int32Array(watch, 0, 1), started: new Float64Array(watch, 8, 1), distributions: new Set(), profiles: new Set(), retired: false };
+    slot.current[0] = IDLE;
+    worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
+    worker.on('error', (e) => this.onDeath(slot, e));
+    worker.on('exit', (code) => {
+      if (!slot.retired) this.onDeath(slot, new Error(`worker exited with code ${code}`));
+    });
+    return slot;
+  }
+
+  private dispatch(slot: Slot): void {
+    const state = this.pending.shift();
+    if (!state) return;
+    slot.busy = state;
+    const { distribution, profile, settings } = state.job;
+    let dKey = this.distributionKeys.get(distribution);
+    if (dKey === undefined) this.distributionKeys.set(distribution, (dKey = this.distributionKeys.size));
+    let pKey = this.profileKeys.get(profile);
+    if (pKey === undefined) this.profileKeys.set(profile, (pKey = `${this.profileKeys.size}`));
+    const send = (m: ToWorker) => slot.worker.postMessage(m);
+    if (!slot.distributions.has(dKey)) {
+      send({ type: 'distribution', key: dKey, distribution });
+      slot.distributions.add(dKey);
+    }
+    if (!slot.profiles.has(pKey)) {
+      send({ type: 'profile', key: pKey, profile });
+      slot.profiles.add(pKey);
+    }
+    send({ type: 'job', job: state.index, distribution: dKey, profile: pKey, settings: { ...settings, poisoned: state.poisoned } });
+  }
+
+  private onMessage(slot: Slot, m: FromWorker): void {
+    const state = slot.busy;
+    if (m.type === 'ready' || !state || m.job !== state.index) return;
+    slot.busy = undefined;
+    switch (m.type) {
+      case 'result':
+        this.results[state.index] = m.result;
+        this.done++;
+        this.options.onProgress?.(this.done, this.total);
+        break;
+      case 'fault':
+        state.poisoned[m.evaluable] = m.kind;
+        this.pending.unshift(state);
+        break;
+      case 'error': {
+        const error = new Error(`internal error while evaluating profile ${state.job.profile.id}: ${m.message}`);
+        if (m.stack !== undefined) error.stack = m.stack;
+        return this.fail(error);
+      }
+    }
+    this.next(slot);
+  }
+
+  private next(slot: Slot): void {
+    if (this.done === this.total) return this.finish();
+    if (!slot.retired) this.dispatch(slot);
+  }
+
+  /** The watchdog: stops a worker whose evaluation passed the hard limit. */
+  private watch(): void {
+    const now = Date.now();
+    for (const slot of this.slots) {
+      if (slot.retired || !slot.busy) continue;
+      const evaluable = Atomics.load(slot.current, 0);
+      if (evaluable === IDLE || now - slot.started[0]! <= this.options.hardTimeoutMs) continue;
+      const state = slot.busy;
+      state.poisoned[evaluable] = 'timeout';
+      this.replace(slot, state);
+    }
+  }
+
+  private onDeath(slot: Slot, error: Error): void {
+    if (slot.retired) return;
+    const state = slot.busy;
+    if (!state) {
+      slot.retired = true;
+      return this.fail(new Error(`a worker died while idle: ${error.message}`));
+    }
+    const evaluable = Atomics.load(slot.current, 0);
+    if (evaluable !== IDLE) {
+      const memory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' || /memory/i.test(error.message);
+      state.poisoned[evaluable] = memory ? 'out-of-memory' : 'exception';
+    } else if (++state.crashes > 2) {
+      slot.retired = true;
+      return this.fail(new Error(`the worker evaluating profile ${state.job.profile.id} died repeatedly: ${error.message}`));
+    }
+    this.replace(slot, state);
+  }
+
+  private replace(slot: Slot, state: JobState): void {
+    slot.retired = true;
+    slot.busy = undefined;
+    void slot.worker.terminate();
+    this.pending.unshift(state);
+    this.slots = this.slots.filter((s) => !s.retired);
+    const fresh = this.spawn();
+    this.slots.push(fresh);
+    this.dispatch(fresh);
+  }
+
+  private finish(): void {
+    const settle = this.settle;
+    this.settle = undefined;
+    if (this.watchdog) clearInterval(this.watchdog);
+    settle?.resolve(this.results);
+  }
+
+  private fail(error: Error): void {
+    const settle = this.settle;
+    this.settle = undefined;
+    if (this.watchdog) clearInterval(this.watchdog);
+    settle?.reject(error);
+  }
+}

@@ -1,0 +1,26 @@
+import type { Distribution } from '../distribution/model.js';
+import type { Profile } from '../profile/types.js';
+import type { GuestError } from '../sandbox/guest-errors.js';
+import type { RunSettings } from '../simulate/run-profile.js';
+import type { ProfileResult } from '../types.js';
+
+/** Messages between the pool (main thread) and its workers. */
+export type ToWorker =
+  | { type: 'distribution'; key: number; distribution: Distribution }
+  | { type: 'profile'; key: string; profile: Profile }
+  | { type: 'job'; job: number; distribution: number; profile: string; settings: RunSettings };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'result'; job: number; result: ProfileResult }
+  | { type: 'fault'; job: number; evaluable: number; kind: GuestError['kind']; message: string }
+  | { type: 'error'; job: number; message: string; stack?: string };
+
+export interface WorkerInit {
+  /** Shared watchdog cells: Int32 [0] = evaluable in progress (-1 when idle); Float64 at byte 8 = its start (Date.now()). */
+  watch: SharedArrayBuffer;
+  /** Hard cap on WebAssembly memory in the worker, bytes. */
+  wasmMemoryCap: number;
+}
+
+export const IDLE = -1;

@@ -1,0 +1,72 @@
+import { availableParallelism } from 'node:os';
+import type { Distribution } from '../distribution/model.js';
+import type { Profile } from '../profile/types.js';
+import { EvaluationPool } from '../runner/pool.js';
+import type { ProfileResult, SimulationReport } from '../types.js';
+import { toolVersion } from '../version.js';
+import { defaultPolicies, type Policies } from './policy.js';
+import type { RunLimits, RunSettings } from './run-profile.js';
+
+/** Every limit's default, in one place (README "Limits"). */
+export const DEFAULT_LIMITS: RunLimits & { hardTimeoutMs: number; wasmMemoryBytes: number } = {
+  timeoutMs: 1000,
+  hardTimeoutMs: 3000,
+  memoryBytes: 64 * 1024 * 1024,
+  wasmMemoryBytes: 256 * 1024 * 1024,
+  stackBytes: 256 * 1024,
+  logBytes: 1024 * 1024,
+  profileBudgetMs: 20_000,
+  maxChoicePasses: 32,
+};
+
+/** The guest clock when --now is not given: runs are reproducible by default. */
+export const DEFAULT_NOW = Date.UTC(2026, 0, 1);
+export const DEFAULT_SEED = 1;
+
+export interface SimulateOptions {
+  policies?: Partial<Policies>;
+  limits?: Partial<typeof DEFAULT_LIMITS>;
+  /** Guest clock, ms since the epoch. */
+  now?: number;
+  seed?: number;
+  /** Worker threads (default: cores). */
+  workers?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Simulates one Distribution on each profile (in the given order). */
+export async function simulate(distribution: Distribution, profiles: Profile[], options: SimulateOptions = {}): Promise<SimulationReport> {
+  const [report] = await simulateMany([distribution], profiles, options);
+  return report!;
+}
+
+/** Simulates several Distributions on the same profiles with one pool of workers. */
+export async function simulateMany(distributions: Distribution[], profiles: Profile[], options: SimulateOptions = {}): Promise<SimulationReport[]> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const settings: RunSettings = {
+    policies: { ...defaultPolicies(), ...options.policies },
+    limits,
+    now: options.now ?? DEFAULT_NOW,
+    seed: options.seed ?? DEFAULT_SEED,
+  };
+  const jobs = distributions.flatMap((distribution) => profiles.map((profile) => ({ distribution, profile, settings })));
+  const pool = new EvaluationPool({
+    workers: Math.min(options.workers ?? availableParallelism(), jobs.length),
+    hardTimeoutMs: Math.max(limits.hardTimeoutMs, limits.timeoutMs),
+    wasmMemoryCap: limits.wasmMemoryBytes,
+    ...(options.onProgress && { onProgress: options.onProgress }),
+  });
+  let results: ProfileResult[];
+  try {
+    results = await pool.run(jobs);
+  } finally {
+    await pool.close();
+  }
+  return distributions.map((distribution, d) => ({
+    schemaVersion: 1,
+    tool: { name: 'distsim', version: toolVersion() },
+    distribution: { path: distribution.path, title: distribution.title ?? null },
+    diagnostics: distribution.diagnostics,
+    results: results.slice(d * profiles.length, (d + 1) * profiles.length),
+  }));
+}
