@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import type { SimulationReport } from '../../src/types.js';
+import { builtinProfiles, fixture, runCli } from '../helpers.js';
+
+describe('distsim run', () => {
+  it('runs every built-in profile by default and prints the documented JSON fields', async () => {
+    const r = await runCli(['run', 'examples/example-app.xml', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const report = JSON.parse(r.stdout) as SimulationReport;
+    assert.equal(report.schemaVersion, 1);
+    assert.deepEqual(report.distribution, { path: 'examples/example-app.xml', title: 'Example App' });
+    assert.deepEqual(report.results.map((x) => x.profile), builtinProfiles().map((p) => p.id));
+    for (const result of report.results) {
+      for (const key of ['profile', 'evaluatedArch', 'translated', 'installable', 'installationCheck', 'volumes', 'choices', 'packages', 'domains', 'restartAction', 'log', 'diagnostics']) {
+        assert.ok(key in result, `${key} in ${result.profile}`);
+      }
+      assert.ok(['ppc', 'i386', 'x86_64', 'arm64'].includes(result.evaluatedArch));
+      assert.deepEqual(Object.keys(result.installationCheck).sort(), ['message', 'passed', 'resultType', 'title']);
+      for (const c of result.choices) assert.deepEqual(['enabled', 'id', 'parent', 'selected', 'visible'].filter((k) => !(k in c)), []);
+      for (const p of result.packages) assert.ok('id' in p && 'install' in p);
+      for (const d of result.diagnostics) assert.ok(typeof d.code === 'string' && typeof d.severity === 'string' && typeof d.message === 'string');
+    }
+    // The example's hidden helper installs on Intel only; the visible one on Apple silicon only.
+    const intel = report.results.find((x) => x.profile === 'macbookpro-15-mid2015-10.14.6')!;
+    const arm = report.results.find((x) => x.profile === 'macmini-m4-2024-26.5.2')!;
+    assert.deepEqual(intel.packages.filter((p) => p.install).map((p) => p.id), ['com.example.app', 'com.example.helper.intel']);
+    assert.deepEqual(arm.packages.filter((p) => p.install).map((p) => p.id), ['com.example.app', 'com.example.helper.arm64']);
+    assert.deepEqual(intel.choices.find((c) => c.id === 'intel-helper'), { id: 'intel-helper', parent: 'app', title: 'Intel helper', visible: false, enabled: true, selected: true });
+    assert.equal(arm.restartAction, 'RequireRestart');
+  });
+
+  it('prints byte-identical JSON on repeated runs', async () => {
+    const a = await runCli(['run', 'test/fixtures/api.xml', '--format', 'json']);
+    const b = await runCli(['run', 'test/fixtures/api.xml', '--format', 'json', '--jobs', '1']);
+    assert.equal(a.code, 0);
+    assert.equal(a.stdout, b.stdout);
+  });
+
+  it('prints a readable text report', async () => {
+    const r = await runCli(['run', 'test/fixtures/os-gate.xml', '-p', 'macbookpro-13-late2013-10.9.5', '-p', 'macmini-m4-2024-26.5.2']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /macbookpro-13-late2013-10\.9\.5[\s\S]*✗ not installable[\s\S]*Requires macOS 10\.15 or later\./);
+    assert.match(r.stdout, /macmini-m4-2024-26\.5\.2[\s\S]*✓ installable/);
+    assert.match(r.stdout, /2 profiles: 1 installable, 1 not installable/);
+    assert.ok(!r.stdout.includes('\u001b['), 'no colour when NO_COLOR is set or stdout is not a terminal');
+  });
+
+  const errors: Array<[string, string[], RegExp]> = [
+    ['unknown profile', ['run', 'examples/example-app.xml', '-p', 'imac-1999'], /unknown profile 'imac-1999'\. Known profiles: .*macbookair-m1-2020-12\.7\.6/],
+    ['missing file', ['run', 'nope.xml'], /cannot read nope\.xml: no such file/],
+    ['malformed XML', ['run', 'test/fixtures/malformed-raw-lt.xml'], /^distsim: test\/fixtures\/malformed-raw-lt\.xml:7:\d+: .*\nhint: raw '<' inside a <script>/],
+    ['not a Distribution', ['run', 'test/fixtures/not-a-distribution.xml'], /:2:1: root element <plist> is not a Distribution/],
+    ['unknown flag', ['run', 'examples/example-app.xml', '--bogus'], /Unknown argument: bogus/],
+    ['no command', [], /choose a command/],
+    ['bad policy', ['run', 'examples/example-app.xml', '--policy', 'truthiness=maybe'], /--policy truthiness=maybe: 'maybe' is not one of js, strict/],
+    ['bad --where', ['run', 'examples/example-app.xml', '--where', 'colour=red'], /colour/],
+    ['bad --now', ['run', 'examples/example-app.xml', '--now', 'yesterday'], /--now yesterday: not a date/],
+  ];
+  for (const [name, args, pattern] of errors) {
+    it(`exits 2 with a one-line error: ${name}`, async () => {
+      const r = await runCli(args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, pattern);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      assert.equal(r.stdout, '');
+    });
+  }
+
+  it('refuses a flat package with a hint instead of parsing it as XML', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'distsim-'));
+    const pkg = path.join(dir, 'x.pkg');
+    writeFileSync(pkg, Buffer.from('xar!\u0000\u001c\u0000\u0001', 'binary'));
+    const r = await runCli(['run', pkg]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /is a flat package \(xar archive\)[\s\S]*hint: extract it first/);
+  });
+
+  it('--recover simulates a file with raw < in a script and says the Installer would reject it', async () => {
+    const r = await runCli(['run', fixture('malformed-raw-lt.xml'), '--recover', '--format', 'json', '-p', 'macbookpro-15-mid2015-10.14.6']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as SimulationReport;
+    assert.deepEqual(report.diagnostics.map((d) => d.code), ['XML_SCRIPT_ESCAPE_REPAIRED', 'XML_SCRIPT_ESCAPE_REPAIRED', 'XML_SCRIPT_ESCAPE_REPAIRED']);
+    assert.equal(report.results[0]!.choices[0]!.selected, true, '16 GB is not too little memory');
+  });
+
+  it('selects profiles with --where and overrides them with --set', async () => {
+    const r = await runCli(['run', 'test/fixtures/ram.xml', '--where', 'arch=arm64 rosetta=false', '--set', 'sysctl.hw.memsize=4294967296', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as SimulationReport;
+    assert.ok(report.results.length >= 1);
+    for (const result of report.results) assert.equal(result.installationCheck.passed, false, `${result.profile} has 4 GiB after --set`);
+  });
+
+  it('writes the report to --output', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'distsim-'));
+    const out = path.join(dir, 'report.json');
+    const r = await runCli(['run', 'examples/example-app.xml', '-p', 'macmini-m4-2024-26.5.2', '-f', 'json', '-o', out]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, '');
+    const { readFileSync } = await import('node:fs');
+    assert.equal((JSON.parse(readFileSync(out, 'utf8')) as SimulationReport).results.length, 1);
+  });
+});
+
+describe('distsim profiles', () => {
+  it('lists at least 24 profiles spanning macOS 10.5 to 26', async () => {
+    const r = await runCli(['profiles', 'list', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = JSON.parse(r.stdout) as Array<{ id: string; macos: string }>;
+    assert.ok(rows.length >= 24, `${rows.length} profiles`);
+    const majors = new Set(rows.map((x) => (x.macos.startsWith('10.') ? x.macos.split('.').slice(0, 2).join('.') : x.macos.split('.')[0])));
+    for (const m of ['10.5', '10.6', '10.7', '10.8', '10.9', '10.10', '10.11', '10.12', '10.13', '10.14', '10.15', '11', '12', '13', '14', '15', '26']) assert.ok(majors.has(m), m);
+  });
+
+  it('shows the translated view of an Apple-silicon profile', async () => {
+    const r = await runCli(['profiles', 'show', 'macbookair-m1-2020-12.7.6', '--translated']);
+    assert.equal(r.code, 0, r.stderr);
+    const p = JSON.parse(r.stdout) as { sysctl: Record<string, unknown> };
+    assert.equal(p.sysctl['hw.machine'], 'x86_64');
+    assert.equal(p.sysctl['sysctl.proc_translated'], 1);
+    assert.equal(p.sysctl['hw.optional.arm64'], 1);
+  });
+});
