@@ -7,7 +7,7 @@ import { packageRoot } from '../src/profile/builtin-dir.js';
 import type { Profile } from '../src/profile/types.js';
 import { getEngine, setWasmMemoryCap } from '../src/sandbox/engine.js';
 import { defaultPolicies, type Policies } from '../src/simulate/policy.js';
-import { runProfile } from '../src/simulate/run-profile.js';
+import { quickjsSessions, runProfile } from '../src/simulate/run-profile.js';
 import { DEFAULT_LIMITS, DEFAULT_NOW, DEFAULT_SEED } from '../src/simulate/simulate.js';
 import type { ProfileResult } from '../src/types.js';
 
@@ -58,7 +58,7 @@ export async function simulateXml(source: string, profiles: Array<string | Profi
   const out = new Map<string, ProfileResult>();
   for (const p of profiles) {
     const prof = typeof p === 'string' ? profile(p) : p;
-    out.set(prof.id, runProfile(engine, dist, prof, settings));
+    out.set(prof.id, runProfile(quickjsSessions(engine), dist, prof, settings));
   }
   return out;
 }

@@ -133,7 +133,7 @@ export class InstallerHost {
         this.choiceSet(a, args[1] ?? '', JSON.parse(args[2] ?? 'null') as unknown);
         return undefined;
       case 'unknownMember':
-        this.report('API_UNKNOWN_MEMBER', `${a} is not part of the Installer JavaScript API (undefined)`, a, { member: a });
+        this.report('API_UNKNOWN_MEMBER', `${a} is not a member of system or my in the Installer JavaScript API (undefined)`, a, { member: a });
         return undefined;
       case 'unknownChoice':
         this.report('API_UNKNOWN_CHOICE', `choices.${a}: no choice with id '${a}' (undefined)`, a, { choice: a });

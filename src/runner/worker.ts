@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Distribution } from '../distribution/model.js';
 import type { Profile } from '../profile/types.js';
 import { getEngine, retireEngine, setWasmMemoryCap } from '../sandbox/engine.js';
-import { EngineFault, runProfile } from '../simulate/run-profile.js';
+import { EngineFault, quickjsSessions, runProfile } from '../simulate/run-profile.js';
 import { IDLE, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 
 /**
@@ -45,7 +45,7 @@ function runJob(message: Extract<ToWorker, { type: 'job' }>): Promise<void> {
   queue = queue.then(async () => {
     const engine = await getEngine();
     try {
-      const result = runProfile(engine, distributions.get(message.distribution)!, profiles.get(message.profile)!, message.settings, hook);
+      const result = runProfile(quickjsSessions(engine), distributions.get(message.distribution)!, profiles.get(message.profile)!, message.settings, hook);
       post({ type: 'result', job: message.job, result });
       if (result.diagnostics.some((d) => d.code === 'SANDBOX_TEARDOWN_ABORT')) retireEngine();
     } catch (error) {

@@ -1,5 +1,7 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
 import { guestPrelude, type GuestConfig } from '../mocks/guest-prelude.js';
+import type { InstallerHost } from '../mocks/host-api.js';
+import { InstalledApi, type ApiOptions } from '../mocks/install-api.js';
 import { classifyGuestError, type GuestError } from './guest-errors.js';
 
 /** Limits for one session (one Distribution × one profile). */
@@ -15,8 +17,6 @@ export type EvalOutcome =
   | { ok: true; type: string; truthy: boolean; string?: string; number?: number }
   | { ok: false; error: GuestError };
 
-export type BridgeHandler = (op: string, args: string[]) => string | undefined;
-
 const PRELUDE_SOURCE = `(${guestPrelude.toString()})`;
 
 /**
@@ -26,49 +26,27 @@ const PRELUDE_SOURCE = `(${guestPrelude.toString()})`;
 export class Session {
   private readonly runtime: QuickJSRuntime;
   private readonly context: QuickJSContext;
-  private readonly internals = new Map<string, QuickJSHandle>();
+  private helpers: { handle: QuickJSHandle; watch: QuickJSHandle; readResult: QuickJSHandle } | undefined;
+  /** The Installer API objects (system, my, choices). */
+  api!: InstalledApi;
   private deadline = Number.POSITIVE_INFINITY;
   private disposed = false;
 
-  constructor(engine: QuickJSWASMModule, private readonly limits: SessionLimits, config: GuestConfig, bridge: BridgeHandler) {
+  constructor(engine: QuickJSWASMModule, private readonly limits: SessionLimits, config: GuestConfig, host: InstallerHost, apiOptions: ApiOptions) {
     this.runtime = engine.newRuntime({ memoryLimitBytes: limits.memoryBytes, maxStackSizeBytes: limits.stackBytes });
     this.runtime.setInterruptHandler(() => Date.now() > this.deadline);
     this.context = this.runtime.newContext();
     try {
-      this.install(config, bridge);
+      this.deadline = Date.now() + 5000;
+      const ctx = this.context;
+      const fn = ctx.unwrapResult(ctx.evalCode(PRELUDE_SOURCE, 'distsim-prelude.js', { type: 'global' }));
+      const handle = fn.consume((f) => ctx.newString(JSON.stringify(config)).consume((c) => ctx.unwrapResult(ctx.callFunction(f, ctx.undefined, c))));
+      this.helpers = { handle, watch: ctx.getProp(handle, 'watch'), readResult: ctx.getProp(handle, 'readResult') };
+      this.api = new InstalledApi(ctx, this.helpers, host, apiOptions);
     } catch (error) {
       this.dispose();
       throw error;
-    }
-  }
-
-  private install(config: GuestConfig, bridge: BridgeHandler): void {
-    const ctx = this.context;
-    const bridgeFn = ctx.newFunction('bridge', (...argHandles) => {
-      const op = argHandles[0] ? ctx.getString(argHandles[0]) : '';
-      const args: string[] = [];
-      for (let i = 1; i < argHandles.length; i++) args.push(ctx.getString(argHandles[i]!));
-      const answer = bridge(op, args);
-      return answer === undefined ? undefined : ctx.newString(answer);
-    });
-    const configHandle = ctx.newString(JSON.stringify(config));
-    try {
-      this.deadline = Date.now() + 5000;
-      const fn = ctx.evalCode(PRELUDE_SOURCE, 'distsim-prelude.js', { type: 'global' });
-      const fnHandle = ctx.unwrapResult(fn);
-      try {
-        const internals = ctx.unwrapResult(ctx.callFunction(fnHandle, ctx.undefined, bridgeFn, configHandle));
-        try {
-          for (const name of ['bindTarget', 'bindChoice', 'resetResult', 'readResult']) this.internals.set(name, ctx.getProp(internals, name));
-        } finally {
-          internals.dispose();
-        }
-      } finally {
-        fnHandle.dispose();
-      }
     } finally {
-      configHandle.dispose();
-      bridgeFn.dispose();
       this.deadline = Number.POSITIVE_INFINITY;
     }
   }
@@ -91,24 +69,14 @@ export class Session {
     }
   }
 
-  /** Calls one of the prelude's internal controls with string arguments; returns its string result. */
-  control(name: 'bindTarget' | 'bindChoice' | 'resetResult' | 'readResult', args: string[], timeoutMs: number): { ok: true; value?: string } | { ok: false; error: GuestError } {
-    const ctx = this.context;
-    const fn = this.internals.get(name)!;
-    const handles = args.map((a) => ctx.newString(a));
+  /** Reads my.result under a deadline (its fields may be guest getters). */
+  readResult(timeoutMs: number): { ok: true; value: string } | { ok: false; error: GuestError } {
     this.deadline = Date.now() + timeoutMs;
     try {
-      const result = ctx.callFunction(fn, ctx.undefined, ...handles);
-      if (result.error) return { ok: false, error: this.takeError(result.error) };
-      const value = result.value;
-      try {
-        return ctx.typeof(value) === 'string' ? { ok: true, value: ctx.getString(value) } : { ok: true };
-      } finally {
-        value.dispose();
-      }
+      const r = this.api.readResult();
+      return r.ok ? r : { ok: false, error: this.takeError(r.error) };
     } finally {
       this.deadline = Number.POSITIVE_INFINITY;
-      for (const h of handles) h.dispose();
     }
   }
 
@@ -138,14 +106,13 @@ export class Session {
     if (this.disposed) return true;
     this.disposed = true;
     let clean = true;
-    for (const handle of this.internals.values()) {
-      try {
-        handle.dispose();
-      } catch {
-        clean = false;
-      }
+    try {
+      this.api?.dispose();
+      if (this.helpers) for (const h of [this.helpers.readResult, this.helpers.watch, this.helpers.handle]) h.dispose();
+      this.helpers = undefined;
+    } catch {
+      clean = false;
     }
-    this.internals.clear();
     try {
       this.context.dispose();
       this.runtime.dispose();

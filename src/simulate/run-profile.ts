@@ -5,7 +5,9 @@ import type { AttributeValue, ChoiceAttribute, Distribution, Evaluable, OutlineN
 import { InstallerHost, type ChoiceState } from '../mocks/host-api.js';
 import { sysctlView } from '../profile/rosetta.js';
 import type { Profile, Volume } from '../profile/types.js';
-import { Session, type EvalOutcome } from '../sandbox/session.js';
+import { Session, type EvalOutcome, type SessionLimits } from '../sandbox/session.js';
+import type { GuestConfig } from '../mocks/guest-prelude.js';
+import type { ApiOptions } from '../mocks/install-api.js';
 import type { GuestError } from '../sandbox/guest-errors.js';
 import type { BlockerCode, CheckResult, ChoiceResult, PackageResult, ProfileResult, RestartAction, ResultType, VolumeResult } from '../types.js';
 import { decideArchitecture } from './arch-gate.js';
@@ -35,6 +37,22 @@ export interface RunSettings {
   seed: number;
   /** Evaluables stopped by a hard limit in an earlier attempt (set by the runner when it replays a profile). */
   poisoned?: Record<number, GuestError['kind']>;
+}
+
+/** What the simulation needs from a JavaScript engine: QuickJS (Session), or the node:vm baseline of the benchmark. */
+export interface SessionLike {
+  api: { bindTarget(volume: Volume | undefined): void; bindChoice(id: string | undefined): void; resetResult(): void };
+  evaluate(code: string, filename: string, timeoutMs: number): EvalOutcome;
+  readResult(timeoutMs: number): { ok: true; value: string } | { ok: false; error: GuestError };
+  /** False when the engine must be retired. */
+  dispose(): boolean;
+}
+
+export type SessionFactory = (limits: SessionLimits, config: GuestConfig, host: InstallerHost, api: ApiOptions) => SessionLike;
+
+/** Sessions in fresh QuickJS runtimes of one WASM module. */
+export function quickjsSessions(engine: QuickJSWASMModule): SessionFactory {
+  return (limits, config, host, api) => new Session(engine, limits, config, host, api);
 }
 
 /** Called before each evaluation: the runner's watchdog reads it. */
@@ -79,20 +97,20 @@ const ERROR_CODES: Record<GuestError['kind'], DiagnosticCode> = {
  * Simulates what the Installer does with one Distribution on one Mac.
  * Synchronous: everything after loading the WASM module is.
  */
-export function runProfile(engine: QuickJSWASMModule, dist: Distribution, profile: Profile, settings: RunSettings, hook?: EvaluationHook): ProfileResult {
-  return new ProfileRun(engine, dist, profile, settings, hook).run();
+export function runProfile(sessions: SessionFactory, dist: Distribution, profile: Profile, settings: RunSettings, hook?: EvaluationHook): ProfileResult {
+  return new ProfileRun(sessions, dist, profile, settings, hook).run();
 }
 
 class ProfileRun {
   private readonly host: InstallerHost;
   private readonly diagnostics: Diagnostic[] = [];
-  private session!: Session;
+  private session!: SessionLike;
   private spentMs = 0;
   private boundTarget: string | undefined = 'unset';
   private boundChoice: string | undefined = 'unset';
 
   constructor(
-    private readonly engine: QuickJSWASMModule,
+    private readonly sessions: SessionFactory,
     private readonly dist: Distribution,
     private readonly profile: Profile,
     private readonly settings: RunSettings,
@@ -107,12 +125,12 @@ class ProfileRun {
 
   run(): ProfileResult {
     const { limits } = this.settings;
-    this.session = new Session(this.engine, { memoryBytes: limits.memoryBytes, stackBytes: limits.stackBytes }, {
-      now: this.settings.now,
-      seed: this.settings.seed,
-      choices: this.dist.choices.map((c) => c.id),
-      maxArgumentLength: 1 << 20,
-    }, (op, args) => this.host.handle(op, args));
+    this.session = this.sessions(
+      { memoryBytes: limits.memoryBytes, stackBytes: limits.stackBytes },
+      { now: this.settings.now, seed: this.settings.seed },
+      this.host,
+      { choices: this.dist.choices.map((c) => c.id), maxArgumentLength: 1 << 20 },
+    );
     let clean = true;
     try {
       return this.evaluateAll();
@@ -236,8 +254,9 @@ class ProfileRun {
 
   /** Runs a check script with a fresh my.result and applies the result-type policies. */
   private checkScript(id: number, what: 'installation-check' | 'volume-check'): CheckResult {
-    this.control('resetResult', []);
+    this.session.api.resetResult();
     const outcome = this.evaluate(id, 'check');
+    this.lastCheck = this.dist.evaluables[id];
     if (!outcome.ok) {
       if (this.settings.policies['check-exception'] === 'pass') return { passed: true, resultType: null, title: null, message: null };
       return { passed: false, resultType: 'Fatal', title: null, message: `Package Authoring: error running ${what} script: ${outcome.error.name}: ${outcome.error.message}` };
@@ -267,9 +286,14 @@ class ProfileRun {
   }
 
   private readResult(): { type: string | null; title: string | null; message: string | null } {
-    const r = this.control('readResult', []);
-    if (r === undefined) return { type: null, title: null, message: null };
-    return JSON.parse(r) as { type: string | null; title: string | null; message: string | null };
+    const r = this.session.readResult(this.settings.limits.timeoutMs);
+    if (!r.ok) {
+      // my.result.message with a throwing getter or toString: report it against the check that set it.
+      const ev = this.host.current ?? this.lastCheck;
+      if (ev) this.reportError(ev, r.error, 'value');
+      return { type: null, title: null, message: null };
+    }
+    return JSON.parse(r.value) as { type: string | null; title: string | null; message: string | null };
   }
 
   // ---- domains, choices, packages -------------------------------------------
@@ -433,6 +457,7 @@ class ProfileRun {
   }
 
   private readonly reported = new Set<string>();
+  private lastCheck: Evaluable | undefined;
 
   private report(code: DiagnosticCode, message: string, ev: Evaluable, key: string, args?: Diagnostic['args'], location?: Diagnostic['location']): void {
     const k = `${code}\u0000${key}`;
@@ -483,29 +508,18 @@ class ProfileRun {
     this.report(code, `${ev.source} ${what}${consequence}`, ev, `${ev.id}:${error.name}:${error.message}`, { kind: error.kind, error: `${error.name}: ${error.message}` }, location);
   }
 
-  private control(name: 'bindTarget' | 'bindChoice' | 'resetResult' | 'readResult', args: string[]): string | undefined {
-    const r = this.session.control(name, args, this.settings.limits.timeoutMs);
-    if (!r.ok) {
-      // Only readResult runs guest code (String() on a hostile my.result): report it there.
-      const ev = this.host.current ?? this.dist.evaluables[0];
-      if (ev) this.reportError(ev, r.error, 'value');
-      return undefined;
-    }
-    return r.value;
-  }
-
   private bindTarget(volume: Volume | undefined): void {
     const key = volume?.mountpoint;
     if (key === this.boundTarget) return;
     this.boundTarget = key;
     this.host.target = volume;
-    this.control('bindTarget', [JSON.stringify(volume ? { mountpoint: volume.mountpoint, availableKilobytes: volume.availableKilobytes, systemVersion: volume.systemVersion ?? null } : null)]);
+    this.session.api.bindTarget(volume);
   }
 
   private bindChoice(id: string | undefined): void {
     if (id === this.boundChoice) return;
     this.boundChoice = id;
-    this.control('bindChoice', [id ?? '']);
+    this.session.api.bindChoice(id);
   }
 }
 

@@ -1,0 +1,96 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { Distribution } from '../src/distribution/model.js';
+import { loadProfiles } from '../src/profile/index.js';
+import { packageRoot } from '../src/profile/builtin-dir.js';
+import type { Profile } from '../src/profile/types.js';
+import { getEngine, setWasmMemoryCap } from '../src/sandbox/engine.js';
+import { defaultPolicies } from '../src/simulate/policy.js';
+import { quickjsSessions, runProfile, type SessionFactory } from '../src/simulate/run-profile.js';
+import { DEFAULT_LIMITS, simulateMany } from '../src/simulate/simulate.js';
+import { corpusDistributions } from './corpus.js';
+import { vmSessions } from './vm-sessions.js';
+
+/**
+ * npm run bench: every figure measured in this run, medians of several
+ * rounds, each compared with its baseline measured alongside. Not a test:
+ * it never fails; docs/performance.md records results and targets.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const root = packageRoot();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const line = (label: string, text: string) => console.log(`${label.padEnd(22)} ${text}`);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+setWasmMemoryCap(DEFAULT_LIMITS.wasmMemoryBytes);
+const distributions = corpusDistributions();
+const profiles = loadProfiles({});
+const settings = { policies: defaultPolicies(), limits: DEFAULT_LIMITS, now: 0, seed: 1 };
+const quickjs = quickjsSessions(await getEngine());
+const nodeVm = vmSessions();
+
+function rate(sessions: SessionFactory, dists: Distribution[], profs: Profile[]): number {
+  const start = performance.now();
+  let n = 0;
+  for (const d of dists) for (const p of profs) (runProfile(sessions, d, p, settings), n++);
+  return (n / (performance.now() - start)) * 1000;
+}
+
+// Warm both engines, then alternate rounds so machine noise hits both alike.
+rate(quickjs, distributions, profiles.slice(0, 3));
+rate(nodeVm, distributions, profiles.slice(0, 3));
+const q: number[] = [];
+const v: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  q.push(rate(quickjs, distributions, profiles));
+  v.push(rate(nodeVm, distributions, profiles));
+}
+const jobs = distributions.length * profiles.length;
+line('corpus', `${distributions.length} well-formed Distributions × ${profiles.length} built-in profiles = ${jobs} profile evaluations per round, ${ROUNDS} rounds`);
+line('throughput distsim', `${fmt(median(q))} profile evaluations/s (1 thread, QuickJS sandbox; rounds ${q.map(fmt).join(', ')})`);
+line('throughput node:vm', `${fmt(median(v))} profile evaluations/s (1 thread, same mocks in node:vm; rounds ${v.map(fmt).join(', ')})`);
+line('ratio', `distsim / node:vm = ${(median(q) / median(v)).toFixed(2)} (target ≥ 1.00)`);
+
+const typicalName = 'golang__go__misc_dist_darwin_Distribution.xml';
+const typical = distributions.filter((d) => d.path === typicalName);
+const t: number[] = [];
+for (let r = 0; r < ROUNDS; r++) t.push(rate(quickjs, typical, [...profiles, ...profiles, ...profiles, ...profiles]));
+line('typical Distribution', `${fmt(median(t))} profile evaluations/s per core on ${typicalName} (target ≥ 2,000)`);
+
+// Cold start: whole processes.
+const cli = path.join(root, 'bin', 'distsim.js');
+const example = path.join(root, 'examples', 'example-app.xml');
+const time = (args: string[]) => {
+  const s = performance.now();
+  const r = spawnSync(process.execPath, args, { stdio: 'ignore' });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
+  return performance.now() - s;
+};
+const cold: number[] = [];
+const bare: number[] = [];
+for (let r = 0; r < Math.max(ROUNDS, 7); r++) {
+  bare.push(time(['-e', '0']));
+  cold.push(time([cli, 'run', example, '-p', 'macmini-m4-2024-26.5.2', '--format', 'json']));
+}
+line('cold start', `distsim run (1 file, 1 profile) ${fmt(median(cold))} ms median; node -e 0 ${fmt(median(bare))} ms; ratio ${(median(cold) / median(bare)).toFixed(2)} (target < 3)`);
+
+// Peak memory of 10,000 evaluations, in a fresh process.
+const child = path.join(root, '.test-build', 'bench', 'memory-child.js');
+const mem = JSON.parse(execFileSync(process.execPath, [child, '10000'], { encoding: 'utf8' })) as { maxRssBytes: number };
+line('memory', `10,000 evaluations: peak RSS ${fmt(mem.maxRssBytes / 1048576)} MB (target < 200 MB)`);
+
+// Scaling: the same matrix through the worker pool.
+const cores = availableParallelism();
+const scale = async (workers: number) => {
+  const s = performance.now();
+  await simulateMany(distributions, profiles, { workers });
+  return (jobs / (performance.now() - s)) * 1000;
+};
+const one: number[] = [];
+const all: number[] = [];
+for (let r = 0; r < Math.min(ROUNDS, 3); r++) {
+  one.push(await scale(1));
+  all.push(await scale(cores));
+}
+line('scaling', `worker pool: 1 worker ${fmt(median(one))}/s; ${cores} workers ${fmt(median(all))}/s; speedup ${(median(all) / median(one)).toFixed(2)}× on ${cores} cores`);

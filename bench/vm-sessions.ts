@@ -1,0 +1,154 @@
+import vm from 'node:vm';
+import { guestPrelude, type GuestHelpers } from '../src/mocks/guest-prelude.js';
+import type { InstallerHost } from '../src/mocks/host-api.js';
+import type { Volume } from '../src/profile/types.js';
+import { classifyGuestError } from '../src/sandbox/guest-errors.js';
+import type { EvalOutcome } from '../src/sandbox/session.js';
+import type { SessionFactory, SessionLike } from '../src/simulate/run-profile.js';
+
+/**
+ * The benchmark's baseline: the same simulation in plain node:vm contexts
+ * (V8, no sandbox, no memory limit), one fresh context per profile like
+ * QuickJS, with the same InstallerHost answering the same API.
+ */
+export function vmSessions(): SessionFactory {
+  return (_limits, config, host, api) => new VmSession(JSON.stringify(config), host, api.choices);
+}
+
+const PRELUDE = `(${guestPrelude.toString()})`;
+
+class VmSession implements SessionLike {
+  private readonly context: vm.Context;
+  private readonly helpers: GuestHelpers;
+  private target: object | undefined;
+  private targetBound = false;
+  private result: unknown = {};
+  private choiceId = '';
+  readonly api: SessionLike['api'];
+
+  constructor(config: string, host: InstallerHost, choiceIds: string[]) {
+    this.context = vm.createContext({});
+    this.helpers = (vm.runInContext(PRELUDE, this.context) as (c: string) => GuestHelpers)(config);
+    const call = (op: string, ...args: string[]) => {
+      const r = host.handle(op, args);
+      return r === undefined ? undefined : JSON.parse(r);
+    };
+    const rest = (a: unknown[], from: number) => JSON.stringify(a.slice(from).map(String));
+    const cached = (obj: object, name: string, op: string) => {
+      let value: unknown;
+      let done = false;
+      Object.defineProperty(obj, name, { enumerable: true, get: () => (done ? value : ((done = true), (value = call(op)))) });
+    };
+    const applications = { fromPID: (p: unknown) => call('apps.fromPID', String(p)), fromIdentifier: (i: unknown) => call('apps.fromIdentifier', String(i)) };
+    cached(applications, 'all', 'apps.all');
+    const users = {};
+    cached(users, 'desktopSessionCount', 'users.desktopSessionCount');
+    const system = {
+      compareVersions: (a: unknown, b: unknown) => call('compareVersions', String(a), String(b)),
+      sysctl: (n: unknown) => call('sysctl', String(n)),
+      gestalt: (n: unknown) => call('gestalt', String(n)),
+      propertiesOf: (o: unknown) => (o === null || o === undefined ? [] : Object.keys(Object(o))),
+      localizedString: (k: unknown, ...a: unknown[]) => call('localizedString', String(k), rest(a, 0), 'false'),
+      localizedStringWithFormat: (k: unknown, ...a: unknown[]) => call('localizedString', String(k), rest(a, 0), 'false'),
+      localizedStandardString: (k: unknown, ...a: unknown[]) => call('localizedString', String(k), rest(a, 0), 'true'),
+      localizedStandardStringWithFormat: (k: unknown, ...a: unknown[]) => call('localizedString', String(k), rest(a, 0), 'true'),
+      log: (m: unknown) => call('log', String(m)),
+      run: (p: unknown, ...a: unknown[]) => call('run', String(p), rest(a, 0), 'false'),
+      runOnce: (p: unknown, ...a: unknown[]) => call('run', String(p), rest(a, 0), 'true'),
+      files: {
+        fileExistsAtPath: (p: unknown) => call('files.exists', String(p)),
+        plistAtPath: (p: unknown) => call('files.plist', String(p)),
+        bundleAtPath: (p: unknown) => call('files.bundle', String(p)),
+      },
+      ioregistry: {
+        fromPath: (p: unknown) => call('ioreg.fromPath', String(p)),
+        matchingClass: (c: unknown) => (call('ioreg.matchingClass', String(c), 'IOServicePlane') as Array<{ properties: unknown }> | null)?.map((e) => e.properties) ?? null,
+        matchingName: (c: unknown) => (call('ioreg.matchingName', String(c), 'IOServicePlane') as Array<{ properties: unknown }> | null)?.map((e) => e.properties) ?? null,
+        childrenOf: (p: unknown) => (call('ioreg.childrenOf', String(p)) as Array<{ properties: unknown }>).map((e) => e.properties),
+        parentsOf: (p: unknown) => (call('ioreg.parentsOf', String(p)) as Array<{ properties: unknown }>).map((e) => e.properties),
+      },
+      applications,
+      users,
+    };
+    cached(system, 'version', 'version');
+    cached(system, 'env', 'env');
+    cached(system, 'defaults', 'defaults');
+    const proto = {};
+    const ids = new WeakMap<object, string>();
+    for (const name of ['selected', 'enabled', 'visible', 'tooltip', 'title', 'description', 'packages', 'packageUpgradeAction']) {
+      Object.defineProperty(proto, name, {
+        enumerable: true,
+        get(this: object) {
+          return call('choice.get', ids.get(this) ?? '', name);
+        },
+        set(this: object, v: unknown) {
+          call('choice.set', ids.get(this) ?? '', name, JSON.stringify(name === 'tooltip' ? String(v) : Boolean(v)));
+        },
+      });
+    }
+    const table: Record<string, object> = {};
+    for (const id of choiceIds) {
+      const c = Object.create(proto) as object;
+      ids.set(c, id);
+      table[id] = c;
+    }
+    const session = this;
+    const my = {
+      get target() {
+        if (!session.targetBound) host.handle('targetUnbound', []);
+        return session.target;
+      },
+      get result() {
+        return session.result;
+      },
+      set result(v: unknown) {
+        session.result = v;
+      },
+      get choice() {
+        return table[session.choiceId];
+      },
+    };
+    const g = this.context as Record<string, unknown>;
+    g.system = this.helpers.watch(system, (k) => host.handle('unknownMember', [k]));
+    g.my = this.helpers.watch(my, (k) => host.handle('unknownMember', [k]));
+    g.choices = this.helpers.watch(table, (k) => host.handle('unknownChoice', [k]));
+    this.api = {
+      bindTarget: (volume: Volume | undefined) => {
+        this.targetBound = volume !== undefined;
+        this.target = volume && {
+          mountpoint: volume.mountpoint,
+          availableKilobytes: volume.availableKilobytes,
+          ...(volume.systemVersion ? { systemVersion: JSON.parse(JSON.stringify(volume.systemVersion)) } : {}),
+          receiptForIdentifier: (id: unknown) => call('receipt', String(id)),
+        };
+      },
+      bindChoice: (id: string | undefined) => {
+        this.choiceId = id ?? '';
+      },
+      resetResult: () => {
+        this.result = {};
+      },
+    };
+  }
+
+  evaluate(code: string, filename: string, timeoutMs: number): EvalOutcome {
+    let value: unknown;
+    try {
+      value = vm.runInContext(code, this.context, { filename, timeout: timeoutMs });
+    } catch (error) {
+      const e = error as { name?: string; message?: string; stack?: string };
+      const timedOut = typeof e?.message === 'string' && e.message.startsWith('Script execution timed out');
+      return { ok: false, error: classifyGuestError(timedOut ? { name: 'InternalError', message: 'interrupted' } : { name: e?.name, message: e?.message, stack: e?.stack }) };
+    }
+    const type = value === null ? 'null' : typeof value;
+    return { ok: true, type, truthy: Boolean(value), ...(typeof value === 'string' && { string: value }), ...(typeof value === 'number' && { number: value }) };
+  }
+
+  readResult(): { ok: true; value: string } {
+    return { ok: true, value: this.helpers.readResult(this.result) };
+  }
+
+  dispose(): boolean {
+    return true;
+  }
+}
