@@ -33,7 +33,12 @@ const nodeVm = vmSessions();
 function rate(sessions: SessionFactory, dists: Distribution[], profs: Profile[]): number {
   const start = performance.now();
   let n = 0;
-  for (const d of dists) for (const p of profs) (runProfile(sessions, d, p, settings), n++);
+  for (const d of dists) {
+    for (const p of profs) {
+      runProfile(sessions, d, p, settings);
+      n++;
+    }
+  }
   return (n / (performance.now() - start)) * 1000;
 }
 

@@ -92,6 +92,7 @@ class VmSession implements SessionLike {
       ids.set(c, id);
       table[id] = c;
     }
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- my's accessors have their own `this`
     const session = this;
     const my = {
       get target() {

@@ -73,6 +73,8 @@ export class InstalledApi {
 
   /** A host function. `impl` answers with JSON text (or nothing for undefined). */
   private method(name: string, impl: (args: QuickJSHandle[], self: QuickJSHandle) => Answer): QuickJSHandle {
+    // QuickJS passes the guest's `this` as the host function's `this`, so the instance needs another name.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const api = this;
     return this.ctx.newFunction(name, function (this: QuickJSHandle, ...args: QuickJSHandle[]) {
       try {
@@ -264,6 +266,7 @@ export class InstalledApi {
     const idOf = (self: QuickJSHandle) => ctx.getProp(self, this.idKey).consume((v) => (ctx.typeof(v) === 'string' ? ctx.getString(v) : ''));
     for (const name of ['selected', 'enabled', 'visible', 'tooltip', 'title', 'description', 'packages', 'packageUpgradeAction']) {
       const writable = name === 'selected' || name === 'enabled' || name === 'visible' || name === 'tooltip';
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters' own `this` is the guest choice object
       const api = this;
       ctx.defineProp(proto, name, {
         enumerable: true,
