@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Ajv } from 'ajv';
-import type { ValidateFunction } from 'ajv';
+import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import { builtinProfilesDir } from './builtin-dir.js';
 
 /** A JSON Schema node as found in `profiles/schema.json` (draft-07 subset). */
@@ -39,6 +39,9 @@ export function profileSchema(): SchemaNode {
 /** The compiled Ajv validator for the profile schema. */
 export function profileValidator(): ValidateFunction {
   if (validatorCache === undefined) {
+    // Loaded on first use: ajv costs ~60 ms to import plus ~100 ms to compile the schema,
+    // and a run on the built-in profiles (validated by the test suite) never needs it.
+    const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
     const ajv = new Ajv({
       allErrors: true,
       discriminator: true,

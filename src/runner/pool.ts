@@ -42,6 +42,48 @@ interface Slot {
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
+interface Spawned {
+  worker: Worker;
+  watch: SharedArrayBuffer;
+  /** Set when a pre-started worker died before a pool adopted it. */
+  dead?: Error;
+}
+
+const prewarmed: Spawned[] = [];
+
+function spawnWorker(): Spawned {
+  const watch = new SharedArrayBuffer(16);
+  const init: WorkerInit = { watch };
+  const worker = new Worker(WORKER_URL, { workerData: init, resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 4 } });
+  return { worker, watch };
+}
+
+/**
+ * Starts `n` workers ahead of the first pool, so loading QuickJS overlaps
+ * the caller's own start-up. The next pool adopts them.
+ */
+export function prewarmWorkers(n: number): void {
+  while (prewarmed.length < n) {
+    const spawned: Spawned = spawnWorker();
+    spawned.worker.unref();
+    // Until a pool adopts it, a failure is recorded, never thrown at the process.
+    const died = (error: Error) => (spawned.dead ??= error);
+    spawned.worker.on('error', died);
+    spawned.worker.on('exit', (code) => died(new Error(`worker exited with code ${code}`)));
+    prewarmed.push(spawned);
+  }
+}
+
+function adoptOrSpawn(): Spawned {
+  for (let s = prewarmed.shift(); s; s = prewarmed.shift()) {
+    if (!s.dead) {
+      s.worker.removeAllListeners();
+      return s;
+    }
+  }
+  return spawnWorker();
+}
+
 /**
  * Runs (distribution × profile) jobs on worker threads and returns results in
  * job order, whatever order they finish in. A worker that runs one
@@ -81,18 +123,21 @@ export class EvaluationPool {
     });
   }
 
-  /** Terminates the workers. */
-  async close(): Promise<void> {
+  /** Terminates the workers (without waiting for their threads to wind down: they no longer hold the process open). */
+  close(): void {
     if (this.watchdog) clearInterval(this.watchdog);
-    const live = this.slots.filter((s) => !s.retired);
-    for (const s of live) s.retired = true;
-    await Promise.all(live.map((s) => s.worker.terminate()));
+    for (const s of this.slots) {
+      if (s.retired) continue;
+      s.retired = true;
+      s.worker.unref();
+      void s.worker.terminate();
+    }
   }
 
   private spawn(): Slot {
-    const watch = new SharedArrayBuffer(16);
-    const init: WorkerInit = { watch, wasmMemoryCap: this.options.wasmMemoryCap };
-    const worker = new Worker(WORKER_URL, { workerData: init, resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 4 } });
+    const { worker, watch } = adoptOrSpawn();
+    worker.ref();
+    worker.postMessage({ type: 'init', wasmMemoryCap: this.options.wasmMemoryCap } satisfies ToWorker);
     const slot: Slot = { worker, current: new Int32Array(watch, 0, 1), started: new Float64Array(watch, 8, 1), distributions: new Set(), profiles: new Set(), retired: false };
     slot.current[0] = IDLE;
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));

@@ -6,6 +6,7 @@ import type { ProfileResult } from '../types.js';
 
 /** Messages between the pool (main thread) and its workers. */
 export type ToWorker =
+  | { type: 'init'; wasmMemoryCap: number }
   | { type: 'distribution'; key: number; distribution: Distribution }
   | { type: 'profile'; key: string; profile: Profile }
   | { type: 'job'; job: number; distribution: number; profile: string; settings: RunSettings };
@@ -19,8 +20,6 @@ export type FromWorker =
 export interface WorkerInit {
   /** Shared watchdog cells: Int32 [0] = evaluable in progress (-1 when idle); Float64 at byte 8 = its start (Date.now()). */
   watch: SharedArrayBuffer;
-  /** Hard cap on WebAssembly memory in the worker, bytes. */
-  wasmMemoryCap: number;
 }
 
 export const IDLE = -1;

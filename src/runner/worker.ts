@@ -3,7 +3,9 @@ import type { Distribution } from '../distribution/model.js';
 import type { Profile } from '../profile/types.js';
 import { getEngine, retireEngine, setWasmMemoryCap } from '../sandbox/engine.js';
 import { EngineFault, quickjsSessions, runProfile } from '../simulate/run-profile.js';
+import { DEFAULT_LIMITS } from '../simulate/limits.js';
 import { IDLE, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+import { WARMUP_DISTRIBUTION, WARMUP_PROFILE, WARMUP_SETTINGS } from './warmup.js';
 
 /**
  * A worker evaluates profiles one at a time. It publishes the evaluation in
@@ -14,7 +16,13 @@ import { IDLE, type FromWorker, type ToWorker, type WorkerInit } from './protoco
 const init = workerData as WorkerInit;
 const current = new Int32Array(init.watch, 0, 1);
 const started = new Float64Array(init.watch, 8, 1);
-setWasmMemoryCap(init.wasmMemoryCap);
+setWasmMemoryCap(DEFAULT_LIMITS.wasmMemoryBytes);
+// Compile the WebAssembly module and warm the code paths now, while the pool is still preparing jobs.
+// Skipped when a job is already waiting: then the job itself pays the first-run costs.
+let jobSeen = false;
+let warm: Promise<void> | undefined = getEngine().then((engine) => {
+  if (!jobSeen) runProfile(quickjsSessions(engine), WARMUP_DISTRIBUTION, WARMUP_PROFILE, WARMUP_SETTINGS);
+});
 
 const distributions = new Map<number, Distribution>();
 const profiles = new Map<string, Profile>();
@@ -28,6 +36,9 @@ const hook = (evaluable: number) => {
 
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
+    case 'init':
+      setWasmMemoryCap(message.wasmMemoryCap);
+      return;
     case 'distribution':
       distributions.set(message.key, message.distribution);
       return;
@@ -35,6 +46,7 @@ port.on('message', (message: ToWorker) => {
       profiles.set(message.key, message.profile);
       return;
     case 'job':
+      jobSeen = true;
       void runJob(message);
   }
 });
@@ -43,6 +55,10 @@ let queue: Promise<void> = Promise.resolve();
 
 function runJob(message: Extract<ToWorker, { type: 'job' }>): Promise<void> {
   queue = queue.then(async () => {
+    if (warm) {
+      await warm.catch(() => retireEngine());
+      warm = undefined;
+    }
     const engine = await getEngine();
     try {
       const result = runProfile(quickjsSessions(engine), distributions.get(message.distribution)!, profiles.get(message.profile)!, message.settings, hook);

@@ -5,23 +5,10 @@ import { EvaluationPool } from '../runner/pool.js';
 import type { ProfileResult, SimulationReport } from '../types.js';
 import { toolVersion } from '../version.js';
 import { defaultPolicies, type Policies } from './policy.js';
-import type { RunLimits, RunSettings } from './run-profile.js';
+import { DEFAULT_LIMITS, DEFAULT_NOW, DEFAULT_SEED } from './limits.js';
+import type { RunSettings } from './run-profile.js';
 
-/** Every limit's default, in one place (README "Limits"). */
-export const DEFAULT_LIMITS: RunLimits & { hardTimeoutMs: number; wasmMemoryBytes: number } = {
-  timeoutMs: 1000,
-  hardTimeoutMs: 3000,
-  memoryBytes: 64 * 1024 * 1024,
-  wasmMemoryBytes: 256 * 1024 * 1024,
-  stackBytes: 256 * 1024,
-  logBytes: 1024 * 1024,
-  profileBudgetMs: 20_000,
-  maxChoicePasses: 32,
-};
-
-/** The guest clock when --now is not given: runs are reproducible by default. */
-export const DEFAULT_NOW = Date.UTC(2026, 0, 1);
-export const DEFAULT_SEED = 1;
+export { DEFAULT_LIMITS, DEFAULT_NOW, DEFAULT_SEED } from './limits.js';
 
 export interface SimulateOptions {
   policies?: Partial<Policies>;
@@ -60,7 +47,7 @@ export async function simulateMany(distributions: Distribution[], profiles: Prof
   try {
     results = await pool.run(jobs);
   } finally {
-    await pool.close();
+    pool.close();
   }
   return distributions.map((distribution, d) => ({
     schemaVersion: 1,

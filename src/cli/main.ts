@@ -1,0 +1,56 @@
+import yargs from 'yargs';
+import { isInputError } from '../errors.js';
+import { toolVersion } from '../version.js';
+import { profilesCommandBuilder } from './profiles-command.js';
+import { runCommand, runCommandBuilder, type RunArgs } from './run-command.js';
+
+/**
+ * The command line. Exit codes: 0 success, 1 expectations failed (`test`),
+ * 2 usage or input error, 3 internal error.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  let exitCode = 0;
+  try {
+    await yargs(argv)
+      .scriptName('distsim')
+      .usage('$0 <command> [options]\n\nSimulate the macOS Installer\'s Distribution JavaScript on simulated Macs.')
+      .command('run <file>', 'Simulate a Distribution file on hardware profiles', runCommandBuilder, async (args) => {
+        exitCode = await runCommand(args as unknown as RunArgs);
+      })
+      .command('profiles', 'List and inspect hardware profiles', profilesCommandBuilder)
+      .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
+      .demandCommand(1, 'choose a command: run or profiles')
+      .strict()
+      .version(toolVersion())
+      .help()
+      .alias('h', 'help')
+      .wrap(Math.min(110, process.stdout.columns ?? 100))
+      .fail((message, error) => {
+        if (error) throw error;
+        throw new UsageFailure(message);
+      })
+      .parseAsync();
+  } catch (error) {
+    return report(error, debug);
+  }
+  return exitCode;
+}
+
+class UsageFailure extends Error {}
+
+function report(error: unknown, debug: boolean): number {
+  if (error instanceof UsageFailure) {
+    process.stderr.write(`distsim: ${error.message}\nRun 'distsim --help' for usage.\n`);
+    return 2;
+  }
+  if (isInputError(error)) {
+    process.stderr.write(`distsim: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+    return 2;
+  }
+  const e = error as Error;
+  process.stderr.write(`distsim: internal error: ${e?.message ?? String(error)}\n`);
+  process.stderr.write(debug && e?.stack ? `${e.stack}\n` : 'Run again with --debug for the stack trace, and please report it.\n');
+  return 3;
+}
+

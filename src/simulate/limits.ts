@@ -1,0 +1,18 @@
+import type { RunLimits } from './run-profile.js';
+
+/** Every limit's default, in one place (README "Limits"). */
+export const DEFAULT_LIMITS: RunLimits & { hardTimeoutMs: number; wasmMemoryBytes: number } = {
+  timeoutMs: 1000,
+  hardTimeoutMs: 3000,
+  memoryBytes: 64 * 1024 * 1024,
+  wasmMemoryBytes: 256 * 1024 * 1024,
+  stackBytes: 256 * 1024,
+  logBytes: 1024 * 1024,
+  profileBudgetMs: 20_000,
+  maxChoicePasses: 32,
+};
+
+/** The guest clock when --now is not given: runs are reproducible by default. */
+export const DEFAULT_NOW = Date.UTC(2026, 0, 1);
+export const DEFAULT_SEED = 1;
+
