@@ -4,6 +4,7 @@
 // ~50 ms of a ~300 ms `distsim run`. Help text is ASCII, so this counts code
 // points, skips ANSI escapes, control and combining marks, and counts East
 // Asian wide and fullwidth characters and most emoji as 2 columns.
+// eslint-disable-next-line no-control-regex -- matching ANSI escape sequences is the point
 const ANSI = /[\u001B\u009B][[\]()#;?]*(?:\d{1,4}(?:[;:]\d{0,4})*)?[\dA-PR-TZcf-nq-uy=><~]/g;
 
 function isWide(cp) {
