@@ -1,5 +1,5 @@
 import vm from 'node:vm';
-import { guestPrelude, type GuestHelpers } from '../src/mocks/guest-prelude.js';
+import { fixedDate, readResult, seededRandom, type GuestConfig } from '../src/mocks/guest-prelude.js';
 import type { InstallerHost } from '../src/mocks/host-api.js';
 import type { Volume } from '../src/profile/types.js';
 import { classifyGuestError } from '../src/sandbox/guest-errors.js';
@@ -12,23 +12,30 @@ import type { SessionFactory, SessionLike } from '../src/simulate/run-profile.js
  * QuickJS, with the same InstallerHost answering the same API.
  */
 export function vmSessions(): SessionFactory {
-  return (_limits, config, host, api) => new VmSession(JSON.stringify(config), host, api.choices);
+  return (_limits, config, host, api) => new VmSession(config, host, api.choices);
 }
 
-const PRELUDE = `(${guestPrelude.toString()})`;
+const FIXED_DATE = `(${fixedDate.toString()})`;
+const READ_RESULT = `(${readResult.toString()})`;
 
 class VmSession implements SessionLike {
   private readonly context: vm.Context;
-  private readonly helpers: GuestHelpers;
+  private reader: ((r: unknown) => string) | undefined;
   private target: object | undefined;
   private targetBound = false;
   private result: unknown = {};
   private choiceId = '';
   readonly api: SessionLike['api'];
 
-  constructor(config: string, host: InstallerHost, choiceIds: string[]) {
+  constructor(config: GuestConfig, host: InstallerHost, choiceIds: string[]) {
     this.context = vm.createContext({});
-    this.helpers = (vm.runInContext(PRELUDE, this.context) as (c: string) => GuestHelpers)(config);
+    // The same determinism as the QuickJS sessions: seeded Math.random, Date fixed on first use.
+    const g0 = this.context as Record<string, unknown>;
+    (vm.runInContext('Math', this.context) as { random: () => number }).random = seededRandom(config.seed);
+    const realDate = vm.runInContext('Date', this.context) as DateConstructor;
+    let fixed: unknown;
+    const install = () => (fixed ??= (vm.runInContext(FIXED_DATE, this.context) as (d: DateConstructor, n: number) => unknown)(realDate, config.now));
+    Object.defineProperty(g0, 'Date', { configurable: true, get: install, set: (v: unknown) => (install(), Object.defineProperty(g0, 'Date', { value: v, writable: true, configurable: true })) });
     const call = (op: string, ...args: string[]) => {
       const r = host.handle(op, args);
       return r === undefined ? undefined : JSON.parse(r);
@@ -110,9 +117,9 @@ class VmSession implements SessionLike {
       },
     };
     const g = this.context as Record<string, unknown>;
-    g.system = this.helpers.watch(system, (k) => host.handle('unknownMember', [k]));
-    g.my = this.helpers.watch(my, (k) => host.handle('unknownMember', [k]));
-    g.choices = this.helpers.watch(table, (k) => host.handle('unknownChoice', [k]));
+    g.system = system;
+    g.my = my;
+    g.choices = table;
     this.api = {
       bindTarget: (volume: Volume | undefined) => {
         this.targetBound = volume !== undefined;
@@ -146,7 +153,8 @@ class VmSession implements SessionLike {
   }
 
   readResult(): { ok: true; value: string } {
-    return { ok: true, value: this.helpers.readResult(this.result) };
+    this.reader ??= vm.runInContext(READ_RESULT, this.context) as (r: unknown) => string;
+    return { ok: true, value: this.reader(this.result) };
   }
 
   dispose(): boolean {

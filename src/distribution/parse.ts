@@ -15,6 +15,8 @@ import type {
 } from './model.js';
 import { repairScriptEscapes } from './recover.js';
 import { LineIndex } from './source-text.js';
+import { checkApiUsage } from './api-usage.js';
+import { codeOffsetToSource } from './positions.js';
 import { parseStringsTable } from './strings-table.js';
 import { decodeAttribute, decodeContent, findStrictProblem, scanStartTag, type MappedText, type RawAttribute } from './xml-scan.js';
 
@@ -222,6 +224,7 @@ class ModelBuilder {
         source: first.source,
       }));
     }
+    this.diagnostics.push(...checkApiUsage({ path: this.path, evaluables: this.evaluables, choices }, codeOffsetToSource));
     const title = this.titleKey === undefined ? undefined : this.localize(this.titleKey);
     return {
       path: this.path,

@@ -132,12 +132,6 @@ export class InstallerHost {
       case 'choice.set':
         this.choiceSet(a, args[1] ?? '', JSON.parse(args[2] ?? 'null') as unknown);
         return undefined;
-      case 'unknownMember':
-        this.report('API_UNKNOWN_MEMBER', `${a} is not a member of system or my in the Installer JavaScript API (undefined)`, a, { member: a });
-        return undefined;
-      case 'unknownChoice':
-        this.report('API_UNKNOWN_CHOICE', `choices.${a}: no choice with id '${a}' (undefined)`, a, { choice: a });
-        return undefined;
       case 'targetUnbound':
         this.report('API_TARGET_UNBOUND', `my.target read in ${this.current?.source ?? 'a script'}, where no target volume is bound (undefined)`, this.current?.source ?? '');
         return undefined;

@@ -43,7 +43,6 @@ export class InstalledApi {
 
   constructor(
     private readonly ctx: QuickJSContext,
-    private readonly helpers: { handle: QuickJSHandle; watch: QuickJSHandle; readResult: QuickJSHandle },
     private readonly host: InstallerHost,
     private readonly options: ApiOptions,
   ) {
@@ -163,20 +162,24 @@ export class InstalledApi {
     });
   }
 
+  /** A getter that builds a frozen object on first read and returns that same object afterwards. */
+  private defineLazy(target: QuickJSHandle, name: string, build: () => QuickJSHandle): void {
+    this.ctx.defineProp(target, name, {
+      enumerable: true,
+      get: () => {
+        let handle = this.cache.get(name);
+        if (!handle) {
+          handle = this.frozen(build());
+          this.cache.set(name, handle);
+        }
+        return handle.dup();
+      },
+    });
+  }
+
   private frozen(handle: QuickJSHandle): QuickJSHandle {
     this.ctx.callFunction(this.freeze, this.ctx.undefined, handle).dispose();
     return handle;
-  }
-
-  private watched(handle: QuickJSHandle, op: string): QuickJSHandle {
-    const report = this.ctx.newFunction('report', (key) => {
-      this.host.handle(op, [this.ctx.getString(key)]);
-    });
-    try {
-      return this.ctx.unwrapResult(this.ctx.callFunction(this.helpers.watch, this.ctx.undefined, handle, report));
-    } finally {
-      report.dispose();
-    }
   }
 
   /** ioregistry answers: arrays of entries; each entry remembers its path so childrenOf/parentsOf accept it back. */
@@ -205,29 +208,6 @@ export class InstalledApi {
     const s = (a: QuickJSHandle[], i: number, fallback = 'undefined') => (i < a.length ? this.str(a[i]) : fallback);
     const rest = (a: QuickJSHandle[], from: number) => JSON.stringify(a.slice(from).map((x) => this.str(x)));
 
-    const files = ctx.newObject();
-    this.defineMethods(files, {
-      fileExistsAtPath: (a) => h('files.exists', [s(a, 0)]),
-      plistAtPath: (a) => h('files.plist', [s(a, 0)]),
-      bundleAtPath: (a) => h('files.bundle', [s(a, 0)]),
-    });
-    const ioregistry = ctx.newObject();
-    this.defineMethods(ioregistry, {
-      fromPath: (a) => h('ioreg.fromPath', [s(a, 0)]),
-      matchingClass: (a) => this.entries(h('ioreg.matchingClass', [s(a, 0), s(a, 1, 'IOServicePlane')])),
-      matchingName: (a) => this.entries(h('ioreg.matchingName', [s(a, 0), s(a, 1, 'IOServicePlane')])),
-      childrenOf: (a) => this.entries(h('ioreg.childrenOf', [s(a, 0)])),
-      parentsOf: (a) => this.entries(h('ioreg.parentsOf', [s(a, 0)])),
-    });
-    const applications = ctx.newObject();
-    this.defineMethods(applications, {
-      fromPID: (a) => h('apps.fromPID', [s(a, 0)]),
-      fromIdentifier: (a) => h('apps.fromIdentifier', [s(a, 0)]),
-    });
-    this.defineCached(applications, 'all', 'apps.all');
-    const users = ctx.newObject();
-    this.defineCached(users, 'desktopSessionCount', 'users.desktopSessionCount');
-
     const system = ctx.newObject();
     this.defineMethods(system, {
       compareVersions: (a) => h('compareVersions', [s(a, 0), s(a, 1)]),
@@ -251,16 +231,60 @@ export class InstalledApi {
     this.defineCached(system, 'version', 'version');
     this.defineCached(system, 'env', 'env');
     this.defineCached(system, 'defaults', 'defaults');
-    for (const [name, obj] of [['files', files], ['ioregistry', ioregistry], ['applications', applications], ['users', users]] as const) {
-      ctx.setProp(system, name, this.frozen(obj));
-      obj.dispose();
-    }
+    // The sub-objects are built on first use: most Distributions never touch them.
+    this.defineLazy(system, 'files', () => {
+      const files = ctx.newObject();
+      this.defineMethods(files, {
+        fileExistsAtPath: (a) => h('files.exists', [s(a, 0)]),
+        plistAtPath: (a) => h('files.plist', [s(a, 0)]),
+        bundleAtPath: (a) => h('files.bundle', [s(a, 0)]),
+      });
+      return files;
+    });
+    this.defineLazy(system, 'ioregistry', () => {
+      const ioregistry = ctx.newObject();
+      this.defineMethods(ioregistry, {
+        fromPath: (a) => h('ioreg.fromPath', [s(a, 0)]),
+        matchingClass: (a) => this.entries(h('ioreg.matchingClass', [s(a, 0), s(a, 1, 'IOServicePlane')])),
+        matchingName: (a) => this.entries(h('ioreg.matchingName', [s(a, 0), s(a, 1, 'IOServicePlane')])),
+        childrenOf: (a) => this.entries(h('ioreg.childrenOf', [s(a, 0)])),
+        parentsOf: (a) => this.entries(h('ioreg.parentsOf', [s(a, 0)])),
+      });
+      return ioregistry;
+    });
+    this.defineLazy(system, 'applications', () => {
+      const applications = ctx.newObject();
+      this.defineMethods(applications, {
+        fromPID: (a) => h('apps.fromPID', [s(a, 0)]),
+        fromIdentifier: (a) => h('apps.fromIdentifier', [s(a, 0)]),
+      });
+      this.defineCached(applications, 'all', 'apps.all');
+      return applications;
+    });
+    this.defineLazy(system, 'users', () => {
+      const users = ctx.newObject();
+      this.defineCached(users, 'desktopSessionCount', 'users.desktopSessionCount');
+      return users;
+    });
     this.frozen(system);
-    this.watched(system, 'unknownMember').consume((w) => ctx.defineProp(ctx.global, 'system', { value: w, enumerable: true }));
+    ctx.defineProp(ctx.global, 'system', { value: system, enumerable: true });
     system.dispose();
   }
 
+  /** `choices` (and the objects my.choice returns) are built when first read. */
   private installChoices(): void {
+    const ctx = this.ctx;
+    ctx.defineProp(ctx.global, 'choices', {
+      enumerable: true,
+      configurable: true,
+      get: () => this.choiceTable().dup(),
+    });
+  }
+
+  private table: QuickJSHandle | undefined;
+
+  private choiceTable(): QuickJSHandle {
+    if (this.table) return this.table;
     const ctx = this.ctx;
     const proto = ctx.newObject();
     const idOf = (self: QuickJSHandle) => ctx.getProp(self, this.idKey).consume((v) => (ctx.typeof(v) === 'string' ? ctx.getString(v) : ''));
@@ -297,9 +321,8 @@ export class InstalledApi {
       this.choiceObjects.set(id, choice);
     }
     proto.dispose();
-    this.frozen(table);
-    this.watched(table, 'unknownChoice').consume((w) => ctx.defineProp(ctx.global, 'choices', { value: w, enumerable: true }));
-    table.dispose();
+    this.table = this.frozen(table);
+    return this.table;
   }
 
   private installMy(): void {
@@ -322,10 +345,14 @@ export class InstalledApi {
     });
     ctx.defineProp(my, 'choice', {
       enumerable: true,
-      get: () => this.choiceObjects.get(this.choiceId)?.dup() ?? ctx.undefined,
+      get: () => {
+        if (this.choiceId === '') return ctx.undefined;
+        this.choiceTable();
+        return this.choiceObjects.get(this.choiceId)?.dup() ?? ctx.undefined;
+      },
     });
     this.frozen(my);
-    this.watched(my, 'unknownMember').consume((w) => ctx.defineProp(ctx.global, 'my', { value: w, enumerable: true }));
+    ctx.defineProp(ctx.global, 'my', { value: my, enumerable: true });
     my.dispose();
   }
 
@@ -354,8 +381,8 @@ export class InstalledApi {
   }
 
   /** my.result's fields as strings; runs guest code (getters, toString), so the caller sets a deadline. */
-  readResult(): { ok: true; value: string } | { ok: false; error: QuickJSHandle } {
-    const r = this.ctx.callFunction(this.helpers.readResult, this.ctx.undefined, this.result);
+  readResult(reader: QuickJSHandle): { ok: true; value: string } | { ok: false; error: QuickJSHandle } {
+    const r = this.ctx.callFunction(reader, this.ctx.undefined, this.result);
     if (r.error) return { ok: false, error: r.error };
     return { ok: true, value: r.value.consume((v) => this.ctx.getString(v)) };
   }
@@ -365,6 +392,8 @@ export class InstalledApi {
     this.result.dispose();
     for (const h of this.cache.values()) h.dispose();
     for (const h of this.choiceObjects.values()) h.dispose();
+    this.table?.dispose();
+    this.table = undefined;
     for (const h of this.owned.reverse()) h.dispose();
     this.cache.clear();
     this.choiceObjects.clear();

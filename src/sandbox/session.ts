@@ -1,5 +1,5 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
-import { guestPrelude, type GuestConfig } from '../mocks/guest-prelude.js';
+import { fixedDate, readResult, seededRandom, type GuestConfig } from '../mocks/guest-prelude.js';
 import type { InstallerHost } from '../mocks/host-api.js';
 import { InstalledApi, type ApiOptions } from '../mocks/install-api.js';
 import { classifyGuestError, type GuestError } from './guest-errors.js';
@@ -17,7 +17,8 @@ export type EvalOutcome =
   | { ok: true; type: string; truthy: boolean; string?: string; number?: number }
   | { ok: false; error: GuestError };
 
-const PRELUDE_SOURCE = `(${guestPrelude.toString()})`;
+const FIXED_DATE_SOURCE = `(${fixedDate.toString()})`;
+const READ_RESULT_SOURCE = `(${readResult.toString()})`;
 
 /**
  * One QuickJS runtime + context with the Installer API installed. Global
@@ -26,7 +27,8 @@ const PRELUDE_SOURCE = `(${guestPrelude.toString()})`;
 export class Session {
   private readonly runtime: QuickJSRuntime;
   private readonly context: QuickJSContext;
-  private helpers: { handle: QuickJSHandle; watch: QuickJSHandle; readResult: QuickJSHandle } | undefined;
+  private readonly owned: QuickJSHandle[] = [];
+  private readResultFn: QuickJSHandle | undefined;
   /** The Installer API objects (system, my, choices). */
   api!: InstalledApi;
   private deadline = Number.POSITIVE_INFINITY;
@@ -37,18 +39,43 @@ export class Session {
     this.runtime.setInterruptHandler(() => Date.now() > this.deadline);
     this.context = this.runtime.newContext();
     try {
-      this.deadline = Date.now() + 5000;
-      const ctx = this.context;
-      const fn = ctx.unwrapResult(ctx.evalCode(PRELUDE_SOURCE, 'distsim-prelude.js', { type: 'global' }));
-      const handle = fn.consume((f) => ctx.newString(JSON.stringify(config)).consume((c) => ctx.unwrapResult(ctx.callFunction(f, ctx.undefined, c))));
-      this.helpers = { handle, watch: ctx.getProp(handle, 'watch'), readResult: ctx.getProp(handle, 'readResult') };
-      this.api = new InstalledApi(ctx, this.helpers, host, apiOptions);
+      this.installDeterminism(config);
+      this.api = new InstalledApi(this.context, host, apiOptions);
     } catch (error) {
       this.dispose();
       throw error;
-    } finally {
-      this.deadline = Number.POSITIVE_INFINITY;
     }
+  }
+
+  /**
+   * A seeded Math.random (a host function) and a Date with a fixed clock,
+   * installed only when a script first touches Date: most never do, and the
+   * shim is JavaScript that costs parsing time in every profile.
+   */
+  private installDeterminism(config: GuestConfig): void {
+    const ctx = this.context;
+    const random = seededRandom(config.seed);
+    ctx.getProp(ctx.global, 'Math').consume((math) => ctx.newFunction('random', () => ctx.newNumber(random())).consume((fn) => ctx.setProp(math, 'random', fn)));
+    const realDate = ctx.getProp(ctx.global, 'Date');
+    this.owned.push(realDate);
+    let fixed: QuickJSHandle | undefined;
+    const install = (): QuickJSHandle => {
+      if (!fixed) {
+        const shim = ctx.unwrapResult(ctx.evalCode(FIXED_DATE_SOURCE, 'distsim-date.js', { type: 'global' }));
+        fixed = shim.consume((f) => ctx.newNumber(config.now).consume((now) => ctx.unwrapResult(ctx.callFunction(f, ctx.undefined, realDate, now))));
+        this.owned.push(fixed);
+      }
+      return fixed;
+    };
+    ctx.defineProp(ctx.global, 'Date', {
+      configurable: true,
+      enumerable: false,
+      get: () => install().dup(),
+      set: (value) => {
+        install();
+        ctx.setProp(ctx.global, 'Date', value);
+      },
+    });
   }
 
   /** Evaluates program text at global scope (sloppy mode) and reports its completion value. */
@@ -71,9 +98,11 @@ export class Session {
 
   /** Reads my.result under a deadline (its fields may be guest getters). */
   readResult(timeoutMs: number): { ok: true; value: string } | { ok: false; error: GuestError } {
+    const ctx = this.context;
     this.deadline = Date.now() + timeoutMs;
     try {
-      const r = this.api.readResult();
+      this.readResultFn ??= ctx.unwrapResult(ctx.evalCode(READ_RESULT_SOURCE, 'distsim-result.js', { type: 'global' }));
+      const r = this.api.readResult(this.readResultFn);
       return r.ok ? r : { ok: false, error: this.takeError(r.error) };
     } finally {
       this.deadline = Number.POSITIVE_INFINITY;
@@ -108,8 +137,9 @@ export class Session {
     let clean = true;
     try {
       this.api?.dispose();
-      if (this.helpers) for (const h of [this.helpers.readResult, this.helpers.watch, this.helpers.handle]) h.dispose();
-      this.helpers = undefined;
+      this.readResultFn?.dispose();
+      for (const h of this.owned.reverse()) h.dispose();
+      this.owned.length = 0;
     } catch {
       clean = false;
     }

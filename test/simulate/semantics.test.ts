@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { choice, codes, installs, profile, simulateOne, simulateXml } from '../helpers.js';
+import { parseDistribution } from '../../src/distribution/parse.js';
+import { choice, codes, fixture, installs, profile, simulateOne, simulateXml } from '../helpers.js';
 
 const INTEL_1014 = 'macbookpro-15-mid2015-10.14.6';
 const INTEL_1015 = 'imac-27-2019-10.15.7';
@@ -250,11 +252,25 @@ describe('the Installer API', () => {
     for (const part of ['missing=null', 'typeofMissing=object', 'ncpu=number', 'cmp=1,0,-1', 'run=undefined', 'loc=null', 'exists=true', 'plist=10.14.6', 'noFile=false', 'ioreg=0', 'apps=0', 'users=1', 'unknownMember=undefined', 'date=2026-01-01T00:00:00.000Z']) {
       assert.ok(line.includes(part), `${part} in ${line}`);
     }
-    for (const code of ['API_UNKNOWN_SYSCTL', 'API_RUN_REFUSED', 'API_NO_STRING_TABLE', 'API_UNKNOWN_PATH', 'API_UNKNOWN_IOREGISTRY', 'API_UNKNOWN_MEMBER', 'API_UNKNOWN_CHOICE']) {
+    for (const code of ['API_UNKNOWN_SYSCTL', 'API_RUN_REFUSED', 'API_NO_STRING_TABLE', 'API_UNKNOWN_PATH', 'API_UNKNOWN_IOREGISTRY']) {
       assert.ok(codes(r).includes(code), code);
     }
     assert.equal(choice(r, 'main').selected, true);
     assert.equal(r.diagnostics.filter((d) => d.code === 'API_UNKNOWN_SYSCTL').length, 1, 'reported once per name');
+  });
+
+  it('reports unknown API members and choices once per Distribution, with their location, even on paths no profile runs', () => {
+    const d = parseDistribution(readFileSync(fixture('api.xml'), 'utf8'), 'api.xml');
+    const found = d.diagnostics.filter((x) => x.code === 'API_UNKNOWN_MEMBER' || x.code === 'API_UNKNOWN_CHOICE').map((x) => [x.code, x.args?.member ?? x.args?.choice, x.location?.line]);
+    assert.deepEqual(found, [
+      ['API_UNKNOWN_MEMBER', 'system.isSandboxed', 20],
+      ['API_UNKNOWN_CHOICE', 'nope', 29],
+    ]);
+    const dead = parseDistribution(
+      `<installer-gui-script><script>function never() { return system.files.exists('/x') || my.search || choices['missing'].selected; } // system.commented</script></installer-gui-script>`,
+      'd.xml',
+    );
+    assert.deepEqual(dead.diagnostics.map((x) => x.args?.member ?? x.args?.choice), ['system.files.exists', 'my.search', 'missing']);
   });
 
   it('is deterministic, and --seed/--now change the guest clock and random numbers', async () => {
