@@ -4,11 +4,16 @@ import { parseDistribution } from '../distribution/parse.js';
 import { decodeXmlBytes } from '../distribution/source-text.js';
 import { InputError } from '../errors.js';
 
+/** Real Distribution files are a few kilobytes; anything this big is not one, and parsing it would only cost time and memory. */
+export const MAX_DISTRIBUTION_BYTES = 8 * 1024 * 1024;
+
 /** Reads and parses a Distribution file; every failure is a one-line InputError. */
 export function readDistribution(file: string, options: { recover: boolean }): Distribution {
   let bytes: Uint8Array;
   try {
-    if (statSync(file).isDirectory()) throw new InputError(`${file}: is a directory, not a Distribution file`);
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw new InputError(`${file}: is a directory, not a Distribution file`);
+    if (stat.size > MAX_DISTRIBUTION_BYTES) throw new InputError(`${file}: ${(stat.size / 1048576).toFixed(1)} MiB is too large for a Distribution file (limit ${MAX_DISTRIBUTION_BYTES / 1048576} MiB)`);
     bytes = readFileSync(file);
   } catch (error) {
     if (error instanceof InputError) throw error;

@@ -54,6 +54,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     stackBytes: positive(args.stackLimit, '--stack-limit') * 1024,
     ...(args.hardTimeout !== undefined && { hardTimeoutMs: positive(args.hardTimeout, '--hard-timeout') }),
   };
+  // QuickJS's heap limit misses large strings; the WebAssembly cap is the hard one.
   const wasmMemoryBytes = Math.max(DEFAULT_LIMITS.wasmMemoryBytes, limits.memoryBytes * 2);
   let now: number | undefined;
   if (args.now !== undefined) {

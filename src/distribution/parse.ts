@@ -92,6 +92,8 @@ export function parseDistribution(text: string, path: string, options: ParseOpti
 
 function wellFormednessProblem(text: string, index: LineIndex): { offset: number; reason: string } | undefined {
   const candidates: Array<{ offset: number; reason: string }> = [];
+  const shape = topLevelElements(text);
+  if (shape.deepest !== undefined) return { offset: shape.deepest, reason: `elements nested deeper than ${MAX_DEPTH} levels (a Distribution needs a handful)` };
   const validation = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (validation !== true) {
     const { line, col, msg } = validation.err;
@@ -99,16 +101,20 @@ function wellFormednessProblem(text: string, index: LineIndex): { offset: number
   }
   const strict = findStrictProblem(text);
   if (strict) candidates.push(strict);
-  const roots = topLevelElements(text);
+  const roots = shape.roots;
   if (roots.length === 0 && validation === true) candidates.push({ offset: 0, reason: 'no root element' });
   if (roots.length > 1) candidates.push({ offset: roots[1]!, reason: 'extra content after the root element (a Distribution has exactly one root element)' });
   if (candidates.length === 0) return undefined;
   return candidates.reduce((a, b) => (b.offset < a.offset ? b : a));
 }
 
-/** Offsets of the top-level elements, skipping the prolog, comments and PIs. */
-function topLevelElements(text: string): number[] {
+/** Deeper nesting is refused: real Distributions nest about 5 levels, and the tree walk is recursive. */
+const MAX_DEPTH = 256;
+
+/** Offsets of the top-level elements (skipping the prolog, comments and PIs), and of the first element nested too deep. */
+function topLevelElements(text: string): { roots: number[]; deepest: number | undefined } {
   const starts: number[] = [];
+  let deepest: number | undefined;
   let depth = 0;
   let i = 0;
   while (i < text.length) {
@@ -123,13 +129,14 @@ function topLevelElements(text: string): number[] {
       i = skip(text, lt + 2, '>');
     } else {
       const tag = scanStartTag(text, lt);
-      if (!tag) return starts; // malformed: the validator reports it
+      if (!tag) return { roots: starts, deepest }; // malformed: the validator reports it
       if (depth === 0) starts.push(lt);
       if (!tag.selfClosing) depth++;
+      if (depth > MAX_DEPTH && deepest === undefined) deepest = lt;
       i = tag.end;
     }
   }
-  return starts;
+  return { roots: starts, deepest };
 }
 
 function skip(text: string, from: number, marker: string): number {

@@ -110,9 +110,9 @@ export class InstalledApi {
     if (!handle) return 'undefined';
     switch (ctx.typeof(handle)) {
       case 'string': {
-        const length = ctx.getLength(handle) ?? 0;
-        if (length > this.options.maxArgumentLength) this.refuse(length);
-        return ctx.getString(handle);
+        const value = ctx.getString(handle);
+        if (value.length > this.options.maxArgumentLength) this.refuse(value.length);
+        return value;
       }
       case 'number':
         return String(ctx.getNumber(handle));
@@ -127,9 +127,9 @@ export class InstalledApi {
     const r = ctx.callFunction(this.toStr, ctx.undefined, handle);
     if (r.error) throw new GuestThrow(r.error);
     return r.value.consume((v) => {
-      const length = ctx.getLength(v) ?? 0;
-      if (length > this.options.maxArgumentLength) this.refuse(length);
-      return ctx.getString(v);
+      const value = ctx.getString(v);
+      if (value.length > this.options.maxArgumentLength) this.refuse(value.length);
+      return value;
     });
   }
 
@@ -267,18 +267,23 @@ export class InstalledApi {
       return users;
     });
     this.frozen(system);
-    ctx.defineProp(ctx.global, 'system', { value: system, enumerable: true });
-    system.dispose();
+    this.defineGlobal('system', this.own(system));
+  }
+
+  /**
+   * A global the guest cannot replace. An accessor, not a data property:
+   * QuickJS (2025-09-13) lets Object.defineProperty redefine even a
+   * non-writable, non-configurable *data* property of the global object
+   * (measured; plain objects and accessors throw TypeError as they should).
+   */
+  private defineGlobal(name: string, value: QuickJSHandle | (() => QuickJSHandle)): void {
+    const get = typeof value === 'function' ? () => value().dup() : () => value.dup();
+    this.ctx.defineProp(this.ctx.global, name, { enumerable: true, configurable: false, get });
   }
 
   /** `choices` (and the objects my.choice returns) are built when first read. */
   private installChoices(): void {
-    const ctx = this.ctx;
-    ctx.defineProp(ctx.global, 'choices', {
-      enumerable: true,
-      configurable: true,
-      get: () => this.choiceTable().dup(),
-    });
+    this.defineGlobal('choices', () => this.choiceTable());
   }
 
   private table: QuickJSHandle | undefined;
@@ -352,8 +357,7 @@ export class InstalledApi {
       },
     });
     this.frozen(my);
-    ctx.defineProp(ctx.global, 'my', { value: my, enumerable: true });
-    my.dispose();
+    this.defineGlobal('my', this.own(my));
   }
 
   // ---- controls used between evaluations -----------------------------------------

@@ -30,11 +30,15 @@ interface JobState {
   crashes: number;
 }
 
+/** Jobs sent ahead to each worker, so it never waits for the main thread between jobs. */
+const PIPELINE_DEPTH = 4;
+
 interface Slot {
   worker: Worker;
   current: Int32Array;
   started: Float64Array;
-  busy?: JobState;
+  /** Jobs sent to this worker and not answered yet, in the order it runs them. */
+  inFlight: JobState[];
   distributions: Set<number>;
   profiles: Set<string>;
   retired: boolean;
@@ -117,7 +121,7 @@ export class EvaluationPool {
     return new Promise<ProfileResult[]>((resolve, reject) => {
       this.settle = { resolve, reject };
       while (this.slots.filter((s) => !s.retired).length < Math.min(this.size, jobs.length)) this.slots.push(this.spawn());
-      for (const slot of this.slots) if (!slot.retired && !slot.busy) this.dispatch(slot);
+      for (const slot of this.slots) if (!slot.retired) this.dispatch(slot);
       const tick = Math.max(10, Math.min(100, this.options.hardTimeoutMs / 4));
       this.watchdog = setInterval(() => this.watch(), tick);
     });
@@ -138,7 +142,7 @@ export class EvaluationPool {
     const { worker, watch } = adoptOrSpawn();
     worker.ref();
     worker.postMessage({ type: 'init', wasmMemoryCap: this.options.wasmMemoryCap } satisfies ToWorker);
-    const slot: Slot = { worker, current: new Int32Array(watch, 0, 1), started: new Float64Array(watch, 8, 1), distributions: new Set(), profiles: new Set(), retired: false };
+    const slot: Slot = { worker, current: new Int32Array(watch, 0, 2), started: new Float64Array(watch, 8, 1), inFlight: [], distributions: new Set(), profiles: new Set(), retired: false };
     slot.current[0] = IDLE;
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
     worker.on('error', (e) => this.onDeath(slot, e));
@@ -149,9 +153,17 @@ export class EvaluationPool {
   }
 
   private dispatch(slot: Slot): void {
-    const state = this.pending.shift();
-    if (!state) return;
-    slot.busy = state;
+    // Spread the work: no more in flight per worker than its share of what is left.
+    const share = Math.ceil((this.pending.length + this.inFlight()) / Math.max(1, this.slots.filter((s) => !s.retired).length));
+    while (slot.inFlight.length < Math.min(PIPELINE_DEPTH, Math.max(1, share)) && this.pending.length > 0) this.send(slot, this.pending.shift()!);
+  }
+
+  private inFlight(): number {
+    return this.slots.reduce((n, s) => n + (s.retired ? 0 : s.inFlight.length), 0);
+  }
+
+  private send(slot: Slot, state: JobState): void {
+    slot.inFlight.push(state);
     const { distribution, profile, settings } = state.job;
     let dKey = this.distributionKeys.get(distribution);
     if (dKey === undefined) this.distributionKeys.set(distribution, (dKey = this.distributionKeys.size));
@@ -170,9 +182,14 @@ export class EvaluationPool {
   }
 
   private onMessage(slot: Slot, m: FromWorker): void {
-    const state = slot.busy;
-    if (m.type === 'ready' || !state || m.job !== state.index) return;
-    slot.busy = undefined;
+    if (m.type === 'ready' || slot.retired) return;
+    const at = slot.inFlight.findIndex((j) => j.index === m.job);
+    if (at === -1) return;
+    if (m.type === 'limited') {
+      slot.inFlight[at]!.poisoned[m.evaluable] = m.kind;
+      return;
+    }
+    const state = slot.inFlight.splice(at, 1)[0]!;
     switch (m.type) {
       case 'result':
         this.results[state.index] = m.result;
@@ -197,27 +214,33 @@ export class EvaluationPool {
     if (!slot.retired) this.dispatch(slot);
   }
 
+  /** The job a worker is running now, from its shared cells. */
+  private running(slot: Slot): JobState | undefined {
+    const job = Atomics.load(slot.current, 1);
+    return slot.inFlight.find((j) => j.index === job);
+  }
+
   /** The watchdog: stops a worker whose evaluation passed the hard limit. */
   private watch(): void {
     const now = Date.now();
     for (const slot of this.slots) {
-      if (slot.retired || !slot.busy) continue;
+      if (slot.retired || slot.inFlight.length === 0) continue;
       const evaluable = Atomics.load(slot.current, 0);
       if (evaluable === IDLE || now - slot.started[0]! <= this.options.hardTimeoutMs) continue;
-      const state = slot.busy;
-      state.poisoned[evaluable] = 'timeout';
-      this.replace(slot, state);
+      const state = this.running(slot);
+      if (state) state.poisoned[evaluable] = 'hard-timeout';
+      this.replace(slot);
     }
   }
 
   private onDeath(slot: Slot, error: Error): void {
     if (slot.retired) return;
-    const state = slot.busy;
-    if (!state) {
+    if (slot.inFlight.length === 0) {
       slot.retired = true;
       return this.fail(new Error(`a worker died while idle: ${error.message}`));
     }
     const evaluable = Atomics.load(slot.current, 0);
+    const state = this.running(slot) ?? slot.inFlight[0]!;
     if (evaluable !== IDLE) {
       const memory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' || /memory/i.test(error.message);
       state.poisoned[evaluable] = memory ? 'out-of-memory' : 'exception';
@@ -225,14 +248,17 @@ export class EvaluationPool {
       slot.retired = true;
       return this.fail(new Error(`the worker evaluating profile ${state.job.profile.id} died repeatedly: ${error.message}`));
     }
-    this.replace(slot, state);
+    this.replace(slot);
   }
 
-  private replace(slot: Slot, state: JobState): void {
+  /** Stops a worker and gives its unanswered jobs (the stopped one first) to a fresh one. */
+  private replace(slot: Slot): void {
     slot.retired = true;
-    slot.busy = undefined;
     void slot.worker.terminate();
-    this.pending.unshift(state);
+    const running = this.running(slot);
+    const requeue = running ? [running, ...slot.inFlight.filter((j) => j !== running)] : slot.inFlight;
+    slot.inFlight = [];
+    this.pending.unshift(...requeue);
     this.slots = this.slots.filter((s) => !s.retired);
     const fresh = this.spawn();
     this.slots.push(fresh);

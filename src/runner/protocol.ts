@@ -15,10 +15,11 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'result'; job: number; result: ProfileResult }
   | { type: 'fault'; job: number; evaluable: number; kind: GuestError['kind']; message: string }
+  | { type: 'limited'; job: number; evaluable: number; kind: GuestError['kind'] }
   | { type: 'error'; job: number; message: string; stack?: string };
 
 export interface WorkerInit {
-  /** Shared watchdog cells: Int32 [0] = evaluable in progress (-1 when idle); Float64 at byte 8 = its start (Date.now()). */
+  /** Shared watchdog cells: Int32 [0] = evaluable in progress (-1 when idle), Int32 [1] = its job; Float64 at byte 8 = its start (Date.now()). */
   watch: SharedArrayBuffer;
 }
 

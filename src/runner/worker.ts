@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Distribution } from '../distribution/model.js';
 import type { Profile } from '../profile/types.js';
+import type { GuestError } from '../sandbox/guest-errors.js';
 import { getEngine, retireEngine, setWasmMemoryCap } from '../sandbox/engine.js';
 import { EngineFault, quickjsSessions, runProfile } from '../simulate/run-profile.js';
 import { DEFAULT_LIMITS } from '../simulate/limits.js';
@@ -14,7 +15,7 @@ import { WARMUP_DISTRIBUTION, WARMUP_PROFILE, WARMUP_SETTINGS } from './warmup.j
  * be a guarantee: measured 11 s past a 200 ms deadline).
  */
 const init = workerData as WorkerInit;
-const current = new Int32Array(init.watch, 0, 1);
+const current = new Int32Array(init.watch, 0, 2);
 const started = new Float64Array(init.watch, 8, 1);
 setWasmMemoryCap(DEFAULT_LIMITS.wasmMemoryBytes);
 // Compile the WebAssembly module and warm the code paths now, while the pool is still preparing jobs.
@@ -29,9 +30,15 @@ const profiles = new Map<string, Profile>();
 const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
 
-const hook = (evaluable: number) => {
-  started[0] = Date.now();
-  Atomics.store(current, 0, evaluable);
+const hook = {
+  starting(evaluable: number) {
+    started[0] = Date.now();
+    Atomics.store(current, 0, evaluable);
+  },
+  limited(evaluable: number, kind: GuestError['kind']) {
+    // Tell the pool at once, so a replay of this profile after a hard kill skips it.
+    post({ type: 'limited', job: Atomics.load(current, 1), evaluable, kind });
+  },
 };
 
 port.on('message', (message: ToWorker) => {
@@ -60,6 +67,7 @@ function runJob(message: Extract<ToWorker, { type: 'job' }>): Promise<void> {
       warm = undefined;
     }
     const engine = await getEngine();
+    Atomics.store(current, 1, message.job);
     try {
       const result = runProfile(quickjsSessions(engine), distributions.get(message.distribution)!, profiles.get(message.profile)!, message.settings, hook);
       post({ type: 'result', job: message.job, result });

@@ -1,6 +1,7 @@
 /** A guest failure, classified (aesthetics.md §c.8). */
 export interface GuestError {
-  kind: 'timeout' | 'out-of-memory' | 'stack-overflow' | 'syntax' | 'exception';
+  /** `hard-timeout`: the pool's watchdog stopped the worker (the interrupt handler was not polled in time). */
+  kind: 'timeout' | 'hard-timeout' | 'out-of-memory' | 'stack-overflow' | 'syntax' | 'exception';
   name: string;
   message: string;
   /** Stack frames, innermost first: the file is the evaluation's label (`script[1]`, `choice[x]@selected`). */

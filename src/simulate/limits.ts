@@ -5,7 +5,7 @@ export const DEFAULT_LIMITS: RunLimits & { hardTimeoutMs: number; wasmMemoryByte
   timeoutMs: 1000,
   hardTimeoutMs: 3000,
   memoryBytes: 64 * 1024 * 1024,
-  wasmMemoryBytes: 256 * 1024 * 1024,
+  wasmMemoryBytes: 128 * 1024 * 1024,
   stackBytes: 256 * 1024,
   logBytes: 1024 * 1024,
   profileBudgetMs: 20_000,

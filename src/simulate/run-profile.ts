@@ -18,6 +18,8 @@ import { compareVersions } from './versions.js';
 export interface RunLimits {
   /** Per evaluation (soft deadline, checked by the interrupt handler). */
   timeoutMs: number;
+  /** Per evaluation, enforced by the pool's watchdog (only for messages). */
+  hardTimeoutMs?: number;
   /** QuickJS heap per profile. */
   memoryBytes: number;
   stackBytes: number;
@@ -55,8 +57,11 @@ export function quickjsSessions(engine: QuickJSWASMModule): SessionFactory {
   return (limits, config, host, api) => new Session(engine, limits, config, host, api);
 }
 
-/** Called before each evaluation: the runner's watchdog reads it. */
-export type EvaluationHook = (evaluable: number) => void;
+/** Called before each evaluation (the runner's watchdog reads it), and when one hits a limit (so a replay can skip it). */
+export interface EvaluationHook {
+  starting(evaluable: number): void;
+  limited?(evaluable: number, kind: GuestError['kind']): void;
+}
 
 /** A failure of the engine itself (not of the guest): the runner retires the module and replays the profile. */
 export class EngineFault extends Error {
@@ -70,7 +75,8 @@ export class EngineFault extends Error {
 }
 
 const POISON_MESSAGES: Record<GuestError['kind'], string> = {
-  timeout: 'stopped by the hard time limit',
+  timeout: 'interrupted',
+  'hard-timeout': 'stopped by the watchdog',
   'out-of-memory': 'out of memory',
   'stack-overflow': 'stack overflow',
   syntax: 'syntax error',
@@ -87,6 +93,7 @@ const RESTART_RANK: Record<string, RestartAction> = {
 const RESTART_ORDER: RestartAction[] = ['None', 'RecommendRestart', 'RequireLogout', 'RequireRestart', 'RequireShutdown'];
 const ERROR_CODES: Record<GuestError['kind'], DiagnosticCode> = {
   timeout: 'SCRIPT_TIMEOUT',
+  'hard-timeout': 'SCRIPT_TIMEOUT',
   'out-of-memory': 'SCRIPT_OUT_OF_MEMORY',
   'stack-overflow': 'SCRIPT_STACK_OVERFLOW',
   syntax: 'SCRIPT_SYNTAX_ERROR',
@@ -477,12 +484,14 @@ class ProfileRun {
       } else this.reportError(ev, error, purpose);
       return { ok: false, error };
     }
+    const limited = this.limited.get(id);
+    if (limited) return { ok: false, error: limited };
     if (this.spentMs > this.settings.limits.profileBudgetMs) {
       this.report('PROFILE_TIME_BUDGET_EXCEEDED', `the profile's evaluations used more than ${this.settings.limits.profileBudgetMs} ms; ${ev.source} and later evaluations count as failed`, ev, 'budget', { budgetMs: this.settings.limits.profileBudgetMs });
       return { ok: false, error: { kind: 'timeout', name: 'InternalError', message: 'profile time budget exceeded', frames: [] } };
     }
     this.host.current = ev;
-    this.hook?.(id);
+    this.hook?.starting(id);
     const started = performance.now();
     let outcome: EvalOutcome;
     try {
@@ -493,9 +502,19 @@ class ProfileRun {
       this.spentMs += performance.now() - started;
       this.host.current = undefined;
     }
-    if (!outcome.ok) this.reportError(ev, outcome.error, purpose);
+    if (!outcome.ok) {
+      this.reportError(ev, outcome.error, purpose);
+      // A limit hit is deterministic: running the expression again (each choice pass would) only costs the limit again.
+      if (outcome.error.kind === 'timeout' || outcome.error.kind === 'out-of-memory' || outcome.error.kind === 'stack-overflow') {
+        this.limited.set(id, outcome.error);
+        this.hook?.limited?.(id, outcome.error.kind);
+      }
+    }
     return outcome;
   }
+
+  /** Evaluations that hit a time, memory or stack limit in this profile: not run again. */
+  private readonly limited = new Map<number, GuestError>();
 
   private reportError(ev: Evaluable, error: GuestError, purpose: 'script' | 'check' | 'choice' | 'value'): void {
     const code = ERROR_CODES[error.kind];
@@ -504,7 +523,17 @@ class ProfileRun {
     if (purpose === 'check') consequence = this.settings.policies['check-exception'] === 'fail' ? '; the check fails (policy check-exception=fail)' : '; the check passes (policy check-exception=pass)';
     else if (purpose === 'choice') consequence = `; the choice state ${this.settings.policies['choice-exception'] === 'keep' ? 'keeps its previous value' : `becomes ${this.settings.policies['choice-exception']}`} (policy choice-exception=${this.settings.policies['choice-exception']})`;
     else if (purpose === 'script') consequence = '; the rest of this <script> is skipped, evaluation goes on';
-    const what = error.kind === 'timeout' ? `ran past its time limit (${this.settings.limits.timeoutMs} ms)` : error.kind === 'out-of-memory' ? 'ran out of memory' : error.kind === 'stack-overflow' ? 'overflowed its stack' : `threw ${error.name}: ${error.message}`;
+    const limits = this.settings.limits;
+    const what =
+      error.kind === 'timeout'
+        ? `ran past its time limit (${limits.timeoutMs} ms)`
+        : error.kind === 'hard-timeout'
+          ? `ran past the hard time limit (${limits.hardTimeoutMs ?? limits.timeoutMs} ms) inside a native call, where the interrupt handler is not polled; its worker was stopped`
+          : error.kind === 'out-of-memory'
+            ? `ran out of memory (limit ${Math.round(limits.memoryBytes / 1048576)} MiB)`
+            : error.kind === 'stack-overflow'
+              ? 'overflowed its stack'
+              : `threw ${error.name}: ${error.message}`;
     this.report(code, `${ev.source} ${what}${consequence}`, ev, `${ev.id}:${error.name}:${error.message}`, { kind: error.kind, error: `${error.name}: ${error.message}` }, location);
   }
 
