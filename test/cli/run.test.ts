@@ -107,6 +107,34 @@ describe('distsim run', () => {
   });
 });
 
+describe('user profiles on the command line', () => {
+  it('--profile-file runs your own profile (extending a built-in) and only it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'distsim-'));
+    const file = path.join(dir, 'lab.json');
+    writeFileSync(file, JSON.stringify({ id: 'lab-m1-no-rosetta', extends: 'macbookair-m1-2020-12.7.6', name: 'Lab MacBook Air', rosetta: { installed: false } }));
+    const r = await runCli(['run', 'test/fixtures/arch-none.xml', '--profile-file', file, '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as SimulationReport;
+    assert.deepEqual(report.results.map((x) => x.profile), ['lab-m1-no-rosetta']);
+    assert.deepEqual(report.results[0]!.blockers.map((b) => b.code), ['ARCH_ROSETTA_MISSING']);
+  });
+
+  it('a broken profile file is a one-line error per problem with its JSON path, exit 2', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'distsim-'));
+    const file = path.join(dir, 'broken.json');
+    writeFileSync(file, JSON.stringify({ id: 'broken', extends: 'macbookpro-15-mid2015-10.14.6', sysctl: { 'hw.memsize': [1] } }));
+    const r = await runCli(['run', 'examples/example-app.xml', '--profile-file', file]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /broken\.json: sysctl\.hw\.memsize: /);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    const syntax = path.join(dir, 'syntax.json');
+    writeFileSync(syntax, '{\n  "id": "x",\n  oops\n}');
+    const s = await runCli(['run', 'examples/example-app.xml', '--profile-file', syntax]);
+    assert.equal(s.code, 2);
+    assert.match(s.stderr, /syntax\.json:3:3: /);
+  });
+});
+
 describe('distsim profiles', () => {
   it('lists at least 24 profiles spanning macOS 10.5 to 26', async () => {
     const r = await runCli(['profiles', 'list', '--format', 'json']);
