@@ -15,7 +15,7 @@ export async function main(argv: string[]): Promise<number> {
     await yargs(argv)
       .scriptName('distsim')
       .usage('$0 <command> [options]\n\nSimulate the macOS Installer\'s Distribution JavaScript on simulated Macs.')
-      .command('run <file>', 'Simulate a Distribution file on hardware profiles', runCommandBuilder, async (args) => {
+      .command('run <files..>', 'Simulate Distribution files on hardware profiles', runCommandBuilder, async (args) => {
         exitCode = await runCommand(args as unknown as RunArgs);
       })
       .command('profiles', 'List and inspect hardware profiles', profilesCommandBuilder)

@@ -4,13 +4,13 @@ import { UsageError } from '../errors.js';
 import { renderJson } from '../reporters/json.js';
 import { renderText } from '../reporters/text.js';
 import { parsePolicies } from '../simulate/policy.js';
-import { DEFAULT_LIMITS, simulate } from '../simulate/simulate.js';
+import { DEFAULT_LIMITS, simulateMany } from '../simulate/simulate.js';
 import { chooseProfiles, withProfileOptions, type ProfileArgs } from './profile-options.js';
 import { progressBar } from './progress.js';
 import { readDistribution } from './read-distribution.js';
 
 export interface RunArgs extends ProfileArgs {
-  file: string;
+  files: string[];
   format: 'text' | 'json';
   policy?: string[];
   recover: boolean;
@@ -29,7 +29,7 @@ export interface RunArgs extends ProfileArgs {
 export function runCommandBuilder(y: Argv): Argv<RunArgs> {
   return withProfileOptions(
     y
-      .positional('file', { type: 'string', describe: 'Distribution XML file', demandOption: true })
+      .positional('files', { type: 'string', array: true, describe: 'Distribution XML file(s)', demandOption: true })
       .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' })
       .option('policy', { type: 'string', array: true, requiresArg: true, describe: 'Set a policy for undocumented Installer behaviour, name=value (see README)' })
       .option('recover', { type: 'boolean', default: false, describe: 'Repair raw < and & in scripts (with a warning) instead of rejecting the file' })
@@ -61,12 +61,12 @@ export async function runCommand(args: RunArgs): Promise<number> {
     now = Date.parse(args.now);
     if (Number.isNaN(now)) throw new UsageError(`--now ${args.now}: not a date (use ISO 8601, e.g. 2026-03-01T12:00:00Z)`);
   }
-  const distribution = readDistribution(args.file, { recover: args.recover });
+  const distributions = args.files.map((file) => readDistribution(file, { recover: args.recover }));
   const profiles = chooseProfiles(args);
-  const progress = progressBar(profiles.length);
-  let report;
+  const progress = progressBar(distributions.length * profiles.length);
+  let reports;
   try {
-    report = await simulate(distribution, profiles, {
+    reports = await simulateMany(distributions, profiles, {
       policies,
       limits: { ...limits, wasmMemoryBytes },
       ...(now !== undefined && { now }),
@@ -79,7 +79,14 @@ export async function runCommand(args: RunArgs): Promise<number> {
   }
   const toFile = args.output !== undefined;
   const color = args.color ?? (!toFile && process.stdout.isTTY === true && !process.env.NO_COLOR);
-  const text = args.format === 'json' ? renderJson(report) : renderText(report, { color, verbose: args.verbose, profiles: new Map(profiles.map((p) => [p.id, p])) });
+  const byId = new Map(profiles.map((p) => [p.id, p]));
+  // One file: the report document. Several: a JSON array of them, in the order given.
+  const text =
+    args.format === 'json'
+      ? reports.length === 1
+        ? renderJson(reports[0]!)
+        : JSON.stringify(reports, null, 2) + '\n'
+      : reports.map((report) => renderText(report, { color, verbose: args.verbose, profiles: byId })).join('\n');
   if (toFile) writeFileSync(args.output!, text);
   else process.stdout.write(text);
   return 0;

@@ -96,6 +96,18 @@ describe('distsim run', () => {
     for (const result of report.results) assert.equal(result.installationCheck.passed, false, `${result.profile} has 4 GiB after --set`);
   });
 
+  it('runs several files over one worker pool, reports in the order given', async () => {
+    const r = await runCli(['run', 'test/fixtures/os-gate.xml', 'test/fixtures/hidden-choice.xml', '-p', 'macbookpro-13-late2013-10.9.5', '-p', 'macmini-m4-2024-26.5.2', '-f', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const reports = JSON.parse(r.stdout) as SimulationReport[];
+    assert.deepEqual(reports.map((x) => [x.distribution.path, x.results.map((y) => y.profile)]), [
+      ['test/fixtures/os-gate.xml', ['macbookpro-13-late2013-10.9.5', 'macmini-m4-2024-26.5.2']],
+      ['test/fixtures/hidden-choice.xml', ['macbookpro-13-late2013-10.9.5', 'macmini-m4-2024-26.5.2']],
+    ]);
+    assert.equal(reports[0]!.results[0]!.installable, false);
+    assert.equal(reports[1]!.results[0]!.installable, true);
+  });
+
   it('writes the report to --output', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'distsim-'));
     const out = path.join(dir, 'report.json');
