@@ -18,7 +18,7 @@ import { LineIndex } from './source-text.js';
 import { checkApiUsage } from './api-usage.js';
 import { codeOffsetToSource } from './positions.js';
 import { parseStringsTable } from './strings-table.js';
-import { decodeAttribute, decodeContent, findStrictProblem, scanStartTag, type MappedText, type RawAttribute } from './xml-scan.js';
+import { blankNonElementMarkup, decodeAttribute, decodeContent, findStrictProblem, scanStartTag, type MappedText, type RawAttribute } from './xml-scan.js';
 
 export interface ParseOptions {
   /** Repair raw `<`/`&` in scripts and JavaScript attributes instead of rejecting the file. */
@@ -85,7 +85,7 @@ export function parseDistribution(text: string, path: string, options: ParseOpti
 
   const position = (offset: number): Position => originalIndex.position(toOriginal(offset));
   const builder = new ModelBuilder(source, path, position, diagnostics);
-  const root = buildTree(source);
+  const root = buildTree(source, path);
   builder.build(root);
   return builder.result();
 }
@@ -147,7 +147,8 @@ function skip(text: string, from: number, marker: string): number {
 const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
 
 /** Element tree with source offsets (attributes and text are read from the source by the builder). */
-function buildTree(text: string): Node {
+function buildTree(source: string, path: string): Node {
+  const text = blankNonElementMarkup(source);
   const parser = new XMLParser({
     preserveOrder: true,
     ignoreAttributes: true,
@@ -169,9 +170,15 @@ function buildTree(text: string): Node {
     }
     return nodes;
   };
-  const top = convert(parser.parse(text) as unknown[]);
-  const root = top[0];
-  if (!root) throw new InputError('no root element');
+  let parsed: unknown[];
+  try {
+    parsed = parser.parse(text) as unknown[];
+  } catch (error) {
+    // The checks above accept only well-formed XML; this is a parser disagreement, still an input problem.
+    throw new InputError(`${path}:1:1: ${(error as Error).message.replace(/\.$/, '')}`);
+  }
+  const root = convert(parsed)[0];
+  if (!root) throw new InputError(`${path}:1:1: no root element`);
   return root;
 }
 

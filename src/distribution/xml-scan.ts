@@ -188,11 +188,25 @@ export interface WellFormednessProblem {
   reason: string;
 }
 
+/** Characters XML 1.0 forbids even raw: C0 controls other than tab/LF/CR, U+FFFE/U+FFFF, unpaired surrogates. */
+// eslint-disable-next-line no-control-regex -- finding the control characters XML forbids is the point
+const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * Problems fast-xml-parser's validator accepts but an XML parser (and so the
  * Installer) rejects. Returns the first one, or undefined.
  */
 export function findStrictProblem(text: string): WellFormednessProblem | undefined {
+  const forbidden = FORBIDDEN_CHAR.exec(text);
+  const charProblem = forbidden
+    ? { offset: forbidden.index, reason: `character U+${forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML` }
+    : undefined;
+  const markup = findMarkupProblem(text);
+  if (charProblem && (!markup || charProblem.offset < markup.offset)) return charProblem;
+  return markup;
+}
+
+function findMarkupProblem(text: string): WellFormednessProblem | undefined {
   let i = 0;
   while (i < text.length) {
     const c = text.charCodeAt(i);
@@ -205,10 +219,16 @@ export function findStrictProblem(text: string): WellFormednessProblem | undefin
       i++;
       continue;
     }
-    if (text.startsWith('<!--', i)) i = skipPast(text, i + 4, '-->');
-    else if (text.startsWith('<![CDATA[', i)) i = skipPast(text, i + 9, ']]>');
-    else if (text.startsWith('<?', i)) i = skipPast(text, i + 2, '?>');
-    else if (text.startsWith('<!DOCTYPE', i)) {
+    if (text.startsWith('<!--', i)) {
+      if (text.indexOf('-->', i + 4) === -1) return { offset: i, reason: 'comment is not closed (missing -->)' };
+      i = skipPast(text, i + 4, '-->');
+    } else if (text.startsWith('<![CDATA[', i)) {
+      if (text.indexOf(']]>', i + 9) === -1) return { offset: i, reason: 'CDATA section is not closed (missing ]]>)' };
+      i = skipPast(text, i + 9, ']]>');
+    } else if (text.startsWith('<?', i)) {
+      if (text.indexOf('?>', i + 2) === -1) return { offset: i, reason: 'processing instruction is not closed (missing ?>)' };
+      i = skipPast(text, i + 2, '?>');
+    } else if (text.startsWith('<!DOCTYPE', i)) {
       const close = doctypeEnd(text, i);
       const decl = text.slice(i, close);
       const entity = decl.search(/<!ENTITY/);
@@ -236,7 +256,39 @@ export function findStrictProblem(text: string): WellFormednessProblem | undefin
 
 function entityReason(text: string, offset: number): string {
   const m = /^&([A-Za-z_][\w.-]*);/.exec(text.slice(offset, offset + 40));
-  return m ? `entity '${m[1]}' is not defined` : "'&' does not start an entity reference";
+  if (m) return `entity '${m[1]}' is not defined`;
+  const ref = /^&#(x[0-9A-Fa-f]+|\d+);/.exec(text.slice(offset, offset + 16));
+  if (ref) return `character reference ${ref[0]} is not a legal XML character`;
+  return "'&' does not start an entity reference";
+}
+
+/**
+ * The text with comments, processing instructions and the DOCTYPE replaced by
+ * spaces (newlines kept), so offsets stay the same. The element tree is
+ * parsed from this: fast-xml-parser's parser throws on some well-formed
+ * instructions its own validator accepts (a quote inside `<?x "?>`).
+ */
+export function blankNonElementMarkup(text: string): string {
+  let out = '';
+  let last = 0;
+  let i = 0;
+  const blank = (from: number, to: number) => {
+    out += text.slice(last, from) + text.slice(from, to).replace(/[^\n]/g, ' ');
+    last = to;
+  };
+  while (i < text.length) {
+    const lt = text.indexOf('<', i);
+    if (lt === -1) break;
+    if (text.startsWith('<![CDATA[', lt)) i = skipPast(text, lt + 9, ']]>');
+    else if (text.startsWith('<!--', lt)) blank(lt, (i = skipPast(text, lt + 4, '-->')));
+    else if (text.startsWith('<?', lt)) blank(lt, (i = skipPast(text, lt + 2, '?>')));
+    else if (text.startsWith('<!DOCTYPE', lt)) blank(lt, (i = doctypeEnd(text, lt)));
+    else {
+      const tag = scanStartTag(text, lt);
+      i = tag ? tag.end : lt + 1;
+    }
+  }
+  return out + text.slice(last);
 }
 
 function skipPast(text: string, from: number, marker: string): number {

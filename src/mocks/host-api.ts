@@ -42,6 +42,8 @@ export class InstallerHost {
   private logBytesUsed = 0;
   private logFull = false;
   private readonly strings: Record<string, string> | undefined;
+  private readonly choiceDefs: Map<string, Distribution['choices'][number]>;
+  private readonly pkgRefDefs: Map<string, Distribution['pkgRefs'][number]>;
 
   constructor(
     private readonly distribution: Distribution,
@@ -53,6 +55,8 @@ export class InstallerHost {
     this.files = new SimulatedFiles(profile);
     this.registry = new SimulatedRegistry(profile);
     this.strings = pickStringTable(distribution.strings, profile.languages ?? ['en']);
+    this.choiceDefs = new Map(distribution.choices.map((c) => [c.id, c]));
+    this.pkgRefDefs = new Map(distribution.pkgRefs.map((r) => [r.id, r]));
   }
 
   /** The boot volume: the default target for choices and domains. */
@@ -242,12 +246,12 @@ export class InstallerHost {
 
   /** Relation of a choice's packages to the receipts on the target (research §3.4). */
   packageUpgradeAction(choiceId: string): string {
-    const choice = this.distribution.choices.find((c) => c.id === choiceId);
+    const choice = this.choiceDefs.get(choiceId);
     const volume = this.target ?? this.bootVolume;
     const kinds = new Set<string>();
     for (const refId of choice?.pkgRefs ?? []) {
       const receipt = volume?.receipts?.[refId];
-      const version = this.distribution.pkgRefs.find((r) => r.id === refId)?.version;
+      const version = this.pkgRefDefs.get(refId)?.version;
       if (!receipt) kinds.add('clean');
       else if (version === undefined) kinds.add('installed');
       else {
@@ -261,7 +265,7 @@ export class InstallerHost {
   }
 
   private choiceGet(id: string, property: string): unknown {
-    const choice = this.distribution.choices.find((c) => c.id === id);
+    const choice = this.choiceDefs.get(id);
     const state = this.choiceStates.get(id);
     switch (property) {
       case 'selected':
@@ -276,7 +280,7 @@ export class InstallerHost {
         return state?.tooltip ?? choice?.tooltip ?? '';
       case 'packages':
         return (choice?.pkgRefs ?? []).map((refId) => {
-          const version = this.distribution.pkgRefs.find((r) => r.id === refId)?.version;
+          const version = this.pkgRefDefs.get(refId)?.version;
           return { identifier: refId, ...(version !== undefined && { version }) };
         });
       case 'packageUpgradeAction':

@@ -380,26 +380,24 @@ class ProfileRun {
 
   private packages(): PackageResult[] {
     const refs = new Map(this.dist.pkgRefs.map((r) => [r.id, r]));
+    const choicesById = new Map(this.dist.choices.map((c) => [c.id, c]));
+    // pkg-refs in outline order, each with the outline choices that reference it.
     const usedBy = new Map<string, string[]>();
-    const outlineIds = new Set<string>();
-    const walk = (nodes: OutlineNode[]) => nodes.forEach((n) => (outlineIds.add(n.choice), walk(n.children)));
-    walk(this.dist.outline);
-    for (const choice of this.dist.choices) {
-      if (!outlineIds.has(choice.id)) continue;
-      for (const ref of choice.pkgRefs) usedBy.set(ref, [...(usedBy.get(ref) ?? []), choice.id]);
-    }
-    // Outline order.
-    const ordered: string[] = [];
     const visit = (nodes: OutlineNode[]) => {
       for (const n of nodes) {
-        for (const ref of this.dist.choices.find((c) => c.id === n.choice)?.pkgRefs ?? []) if (!ordered.includes(ref)) ordered.push(ref);
+        const choice = choicesById.get(n.choice);
+        for (const ref of choice?.pkgRefs ?? []) {
+          const list = usedBy.get(ref);
+          if (list) {
+            if (!list.includes(n.choice)) list.push(n.choice);
+          } else usedBy.set(ref, [n.choice]);
+        }
         visit(n.children);
       }
     };
     visit(this.dist.outline);
-    return ordered.map((id) => {
+    return [...usedBy].map(([id, choiceIds]) => {
       const ref = refs.get(id);
-      const choiceIds = usedBy.get(id) ?? [];
       if (!ref?.path) {
         this.diagnostics.push(createDiagnostic('PKG_REF_UNDEFINED', `pkg-ref '${id}' (used by ${choiceIds.join(', ')}) has no definition with a package path`, {
           ...(ref && { location: { file: this.dist.path, ...ref.position } }),
@@ -415,9 +413,10 @@ class ProfileRun {
 
   private restartAction(packages: PackageResult[]): RestartAction {
     let best: RestartAction = 'None';
+    const refs = new Map(this.dist.pkgRefs.map((r) => [r.id, r]));
     for (const pkg of packages) {
       if (!pkg.install) continue;
-      const ref = this.dist.pkgRefs.find((r) => r.id === pkg.id);
+      const ref = refs.get(pkg.id);
       let raw: string | undefined = ref?.onConclusion;
       let where: Evaluable | undefined;
       if (ref?.onConclusionScript !== undefined) {
