@@ -192,7 +192,7 @@ export class EvaluationPool {
     const state = slot.inFlight.splice(at, 1)[0]!;
     switch (m.type) {
       case 'result':
-        this.results[state.index] = m.result;
+        this.results[state.index] = JSON.parse(m.result) as ProfileResult;
         this.done++;
         this.options.onProgress?.(this.done, this.total);
         break;

@@ -2,7 +2,6 @@ import type { Distribution } from '../distribution/model.js';
 import type { Profile } from '../profile/types.js';
 import type { GuestError } from '../sandbox/guest-errors.js';
 import type { RunSettings } from '../simulate/run-profile.js';
-import type { ProfileResult } from '../types.js';
 
 /** Messages between the pool (main thread) and its workers. */
 export type ToWorker =
@@ -13,7 +12,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'result'; job: number; result: ProfileResult }
+  /** The result as JSON text: one flat string clones much faster than a deep object graph. */
+  | { type: 'result'; job: number; result: string }
   | { type: 'fault'; job: number; evaluable: number; kind: GuestError['kind']; message: string }
   | { type: 'limited'; job: number; evaluable: number; kind: GuestError['kind'] }
   | { type: 'error'; job: number; message: string; stack?: string };

@@ -70,7 +70,7 @@ function runJob(message: Extract<ToWorker, { type: 'job' }>): Promise<void> {
     Atomics.store(current, 1, message.job);
     try {
       const result = runProfile(quickjsSessions(engine), distributions.get(message.distribution)!, profiles.get(message.profile)!, message.settings, hook);
-      post({ type: 'result', job: message.job, result });
+      post({ type: 'result', job: message.job, result: JSON.stringify(result) });
       if (result.diagnostics.some((d) => d.code === 'SANDBOX_TEARDOWN_ABORT')) retireEngine();
     } catch (error) {
       retireEngine();
