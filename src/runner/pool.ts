@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Distribution } from '../distribution/model.js';
 import type { Profile } from '../profile/types.js';
 import type { GuestError } from '../sandbox/guest-errors.js';
-import type { RunSettings } from '../simulate/run-profile.js';
+import type { RunSettings } from '../simulate/settings.js';
 import type { ProfileResult } from '../types.js';
 import { IDLE, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 

@@ -1,7 +1,7 @@
 import type { Distribution } from '../distribution/model.js';
 import type { Profile } from '../profile/types.js';
 import type { GuestError } from '../sandbox/guest-errors.js';
-import type { RunSettings } from '../simulate/run-profile.js';
+import type { RunSettings } from '../simulate/settings.js';
 
 /** Messages between the pool (main thread) and its workers. */
 export type ToWorker =

@@ -1,7 +1,7 @@
 import type { Distribution } from '../distribution/model.js';
 import type { Profile } from '../profile/types.js';
 import { defaultPolicies } from '../simulate/policy.js';
-import type { RunSettings } from '../simulate/run-profile.js';
+import type { RunSettings } from '../simulate/settings.js';
 import { DEFAULT_LIMITS } from '../simulate/limits.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RunLimits } from './run-profile.js';
+import type { RunLimits } from './settings.js';
 
 /** Every limit's default, in one place (README "Limits"). */
 export const DEFAULT_LIMITS: RunLimits & { hardTimeoutMs: number; wasmMemoryBytes: number } = {

@@ -6,7 +6,7 @@ import type { ProfileResult, SimulationReport } from '../types.js';
 import { toolVersion } from '../version.js';
 import { defaultPolicies, type Policies } from './policy.js';
 import { DEFAULT_LIMITS, DEFAULT_NOW, DEFAULT_SEED } from './limits.js';
-import type { RunSettings } from './run-profile.js';
+import type { RunSettings } from './settings.js';
 
 export { DEFAULT_LIMITS, DEFAULT_NOW, DEFAULT_SEED } from './limits.js';
 

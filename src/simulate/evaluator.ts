@@ -1,0 +1,201 @@
+import { createDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
+import type { AttributeValue, Distribution, Evaluable } from '../distribution/model.js';
+import type { InstallerHost } from '../mocks/host-api.js';
+import type { Volume } from '../profile/types.js';
+import type { GuestError } from '../sandbox/guest-errors.js';
+import type { EvalOutcome } from '../sandbox/session.js';
+import { guestLocation } from './locations.js';
+import type { EvaluationHook, RunSettings, SessionLike } from './settings.js';
+
+/** What an evaluation is for: it decides which failure policy applies. */
+export type Purpose = 'script' | 'check' | 'choice' | 'value';
+
+/** A failure of the engine itself (not of the guest): the runner retires the module and replays the profile. */
+export class EngineFault extends Error {
+  constructor(
+    readonly evaluable: number,
+    readonly kind: GuestError['kind'],
+    cause: unknown,
+  ) {
+    super(`engine fault while evaluating #${evaluable}`, { cause });
+  }
+}
+
+const POISON_MESSAGES: Record<GuestError['kind'], string> = {
+  timeout: 'interrupted',
+  'hard-timeout': 'stopped by the watchdog',
+  'out-of-memory': 'out of memory',
+  'stack-overflow': 'stack overflow',
+  syntax: 'syntax error',
+  exception: 'the worker died',
+};
+
+const ERROR_CODES: Record<GuestError['kind'], DiagnosticCode> = {
+  timeout: 'SCRIPT_TIMEOUT',
+  'hard-timeout': 'SCRIPT_TIMEOUT',
+  'out-of-memory': 'SCRIPT_OUT_OF_MEMORY',
+  'stack-overflow': 'SCRIPT_STACK_OVERFLOW',
+  syntax: 'SCRIPT_SYNTAX_ERROR',
+  exception: 'SCRIPT_EXCEPTION',
+};
+
+/**
+ * Runs the Distribution's evaluations for one profile: binds my.target and
+ * my.choice, applies the limits and the failure and truthiness policies, and
+ * turns every guest failure into a located diagnostic. The Installer
+ * semantics (checks.ts, choices.ts, packages.ts) are built on it.
+ */
+export class Evaluator {
+  readonly diagnostics: Diagnostic[] = [];
+  private spentMs = 0;
+  private boundTarget: string | undefined = 'unset';
+  private boundChoice: string | undefined = 'unset';
+
+  constructor(
+    readonly dist: Distribution,
+    readonly settings: RunSettings,
+    readonly host: InstallerHost,
+    private readonly session: SessionLike,
+    private readonly hook: EvaluationHook | undefined,
+  ) {}
+
+  resetResult(): void {
+    this.session.api.resetResult();
+  }
+
+  readResult(): { type: string | null; title: string | null; message: string | null } {
+    const r = this.session.readResult(this.settings.limits.timeoutMs);
+    if (!r.ok) {
+      // my.result.message with a throwing getter or toString: report it against the check that set it.
+      const ev = this.host.current ?? this.lastCheck;
+      if (ev) this.reportError(ev, r.error, 'value');
+      return { type: null, title: null, message: null };
+    }
+    return JSON.parse(r.value) as { type: string | null; title: string | null; message: string | null };
+  }
+
+  /** A Boolean-or-JavaScript attribute. `previous` is kept when a choice expression fails (policy choice-exception). */
+  attribute(value: AttributeValue, previous: boolean, purpose: 'choice' | 'check'): boolean {
+    if (value.kind === 'literal') return value.value;
+    const outcome = this.evaluate(value.evaluable, purpose);
+    if (outcome.ok) return this.truthy(outcome, value.evaluable);
+    if (purpose === 'choice') {
+      const policy = this.settings.policies['choice-exception'];
+      return policy === 'keep' ? previous : policy === 'true';
+    }
+    return false;
+  }
+
+  truthy(outcome: Extract<EvalOutcome, { ok: true }>, id: number): boolean {
+    if (outcome.type === 'boolean') return outcome.truthy;
+    const ev = this.dist.evaluables[id]!;
+    const strict = this.settings.policies.truthiness === 'strict';
+    const result = strict ? false : outcome.truthy;
+    this.report('NON_BOOLEAN_RESULT', `${ev.source} returned ${describeValue(outcome)}; treated as ${result} (policy truthiness=${this.settings.policies.truthiness})`, ev, `${id}`, { type: outcome.type });
+    return result;
+  }
+
+  private readonly reported = new Set<string>();
+  /** The last check evaluated (a hostile my.result is reported against it). */
+  lastCheck: Evaluable | undefined;
+
+  report(code: DiagnosticCode, message: string, ev: Evaluable, key: string, args?: Diagnostic['args'], location?: Diagnostic['location']): void {
+    const k = `${code}\u0000${key}`;
+    if (this.reported.has(k)) return;
+    this.reported.add(k);
+    this.diagnostics.push(createDiagnostic(code, message, { location: location ?? { file: this.dist.path, ...ev.position }, source: ev.source, ...(args && { args }) }));
+  }
+
+  evaluate(id: number, purpose: Purpose): EvalOutcome {
+    const ev = this.dist.evaluables[id]!;
+    const poisoned = this.settings.poisoned?.[id];
+    if (poisoned) {
+      // Stopped from outside in an earlier attempt (the runner replays the profile): fail it without running it.
+      const error: GuestError = { kind: poisoned, name: 'InternalError', message: POISON_MESSAGES[poisoned], frames: [] };
+      if (poisoned === 'exception') {
+        this.report('SANDBOX_WORKER_LOST', `the worker died while evaluating ${ev.source}; it counts as failed`, ev, 'lost');
+      } else this.reportError(ev, error, purpose);
+      return { ok: false, error };
+    }
+    const limited = this.limited.get(id);
+    if (limited) return { ok: false, error: limited };
+    if (this.spentMs > this.settings.limits.profileBudgetMs) {
+      this.report('PROFILE_TIME_BUDGET_EXCEEDED', `the profile's evaluations used more than ${this.settings.limits.profileBudgetMs} ms; ${ev.source} and later evaluations count as failed`, ev, 'budget', { budgetMs: this.settings.limits.profileBudgetMs });
+      return { ok: false, error: { kind: 'timeout', name: 'InternalError', message: 'profile time budget exceeded', frames: [] } };
+    }
+    this.host.current = ev;
+    this.hook?.starting(id);
+    const started = performance.now();
+    let outcome: EvalOutcome;
+    try {
+      outcome = this.session.evaluate(ev.code, ev.source, this.settings.limits.timeoutMs);
+    } catch (error) {
+      throw new EngineFault(id, error instanceof RangeError ? 'stack-overflow' : 'exception', error);
+    } finally {
+      this.spentMs += performance.now() - started;
+      this.host.current = undefined;
+    }
+    if (!outcome.ok) {
+      this.reportError(ev, outcome.error, purpose);
+      // A limit hit is deterministic: running the expression again (each choice pass would) only costs the limit again.
+      if (outcome.error.kind === 'timeout' || outcome.error.kind === 'out-of-memory' || outcome.error.kind === 'stack-overflow') {
+        this.limited.set(id, outcome.error);
+        this.hook?.limited?.(id, outcome.error.kind);
+      }
+    }
+    return outcome;
+  }
+
+  /** Evaluations that hit a time, memory or stack limit in this profile: not run again. */
+  private readonly limited = new Map<number, GuestError>();
+
+  reportError(ev: Evaluable, error: GuestError, purpose: Purpose): void {
+    const code = ERROR_CODES[error.kind];
+    const location = guestLocation(this.dist, ev, error) ?? { file: this.dist.path, ...ev.position };
+    let consequence = '';
+    if (purpose === 'check') consequence = this.settings.policies['check-exception'] === 'fail' ? '; the check fails (policy check-exception=fail)' : '; the check passes (policy check-exception=pass)';
+    else if (purpose === 'choice') consequence = `; the choice state ${this.settings.policies['choice-exception'] === 'keep' ? 'keeps its previous value' : `becomes ${this.settings.policies['choice-exception']}`} (policy choice-exception=${this.settings.policies['choice-exception']})`;
+    else if (purpose === 'script') consequence = '; the rest of this <script> is skipped, evaluation goes on';
+    const limits = this.settings.limits;
+    const what =
+      error.kind === 'timeout'
+        ? `ran past its time limit (${limits.timeoutMs} ms)`
+        : error.kind === 'hard-timeout'
+          ? `ran past the hard time limit (${limits.hardTimeoutMs ?? limits.timeoutMs} ms) inside a native call, where the interrupt handler is not polled; its worker was stopped`
+          : error.kind === 'out-of-memory'
+            ? `ran out of memory (limit ${Math.round(limits.memoryBytes / 1048576)} MiB)`
+            : error.kind === 'stack-overflow'
+              ? 'overflowed its stack'
+              : `threw ${error.name}: ${error.message}`;
+    this.report(code, `${ev.source} ${what}${consequence}`, ev, `${ev.id}:${error.name}:${error.message}`, { kind: error.kind, error: `${error.name}: ${error.message}` }, location);
+  }
+
+  bindTarget(volume: Volume | undefined): void {
+    const key = volume?.mountpoint;
+    if (key === this.boundTarget) return;
+    this.boundTarget = key;
+    this.host.target = volume;
+    this.session.api.bindTarget(volume);
+  }
+
+  bindChoice(id: string | undefined): void {
+    if (id === this.boundChoice) return;
+    this.boundChoice = id;
+    this.session.api.bindChoice(id);
+  }
+}
+
+function describeValue(outcome: Extract<EvalOutcome, { ok: true }>): string {
+  switch (outcome.type) {
+    case 'string':
+      return `the string ${JSON.stringify(outcome.string!.length > 40 ? outcome.string!.slice(0, 40) + '…' : outcome.string)}`;
+    case 'number':
+      return `the number ${outcome.number}`;
+    case 'undefined':
+    case 'null':
+      return outcome.type;
+    default:
+      return `a value of type ${outcome.type}`;
+  }
+}

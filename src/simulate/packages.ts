@@ -1,0 +1,85 @@
+import { createDiagnostic } from '../diagnostics/diagnostic.js';
+import type { AttributeValue, Evaluable, OutlineNode } from '../distribution/model.js';
+import type { PackageResult, ProfileResult, RestartAction } from '../types.js';
+import type { Evaluator } from './evaluator.js';
+
+/**
+ * Domains, packages and the restart action (research §4.3, §4.7, §5.1):
+ * a pkg-ref installs when a selected outline choice references it and its
+ * `active` is true; the restart action is the highest among installed ones.
+ */
+const RESTART_RANK: Record<string, RestartAction> = {
+  none: 'None',
+  recommendrestart: 'RecommendRestart',
+  requirelogout: 'RequireLogout',
+  requirerestart: 'RequireRestart',
+  requireshutdown: 'RequireShutdown',
+};
+const RESTART_ORDER: RestartAction[] = ['None', 'RecommendRestart', 'RequireLogout', 'RequireRestart', 'RequireShutdown'];
+export function evaluateDomains(ev: Evaluator): ProfileResult['domains'] {
+  const d = ev.dist.domains;
+  if (!d) return { anywhere: true, currentUserHome: false, localSystem: true };
+  const value = (attr: AttributeValue | undefined) => (attr ? ev.attribute(attr, false, 'check') : false);
+  return { anywhere: value(d.anywhere), currentUserHome: value(d.currentUserHome), localSystem: value(d.localSystem) };
+}
+
+export function evaluatePackages(ev: Evaluator): PackageResult[] {
+  const refs = new Map(ev.dist.pkgRefs.map((r) => [r.id, r]));
+  const choicesById = new Map(ev.dist.choices.map((c) => [c.id, c]));
+  // pkg-refs in outline order, each with the outline choices that reference it.
+  const usedBy = new Map<string, string[]>();
+  const visit = (nodes: OutlineNode[]) => {
+    for (const n of nodes) {
+      const choice = choicesById.get(n.choice);
+      for (const ref of choice?.pkgRefs ?? []) {
+        const list = usedBy.get(ref);
+        if (list) {
+          if (!list.includes(n.choice)) list.push(n.choice);
+        } else usedBy.set(ref, [n.choice]);
+      }
+      visit(n.children);
+    }
+  };
+  visit(ev.dist.outline);
+  return [...usedBy].map(([id, choiceIds]) => {
+    const ref = refs.get(id);
+    if (!ref?.path) {
+      ev.diagnostics.push(createDiagnostic('PKG_REF_UNDEFINED', `pkg-ref '${id}' (used by ${choiceIds.join(', ')}) has no definition with a package path`, {
+        ...(ref && { location: { file: ev.dist.path, ...ref.position } }),
+        args: { pkgRef: id },
+      }));
+    }
+    ev.bindChoice(choiceIds[0]);
+    const active = ref?.active ? ev.attribute(ref.active, true, 'check') : true;
+    const selected = choiceIds.some((c) => ev.host.choiceStates.get(c)?.selected === true);
+    return { id, version: ref?.version ?? null, path: ref?.path ?? null, choices: choiceIds, active, install: selected && active };
+  });
+}
+
+export function restartAction(ev: Evaluator, packages: PackageResult[]): RestartAction {
+  let best: RestartAction = 'None';
+  const refs = new Map(ev.dist.pkgRefs.map((r) => [r.id, r]));
+  for (const pkg of packages) {
+    if (!pkg.install) continue;
+    const ref = refs.get(pkg.id);
+    let raw: string | undefined = ref?.onConclusion;
+    let where: Evaluable | undefined;
+    if (ref?.onConclusionScript !== undefined) {
+      where = ev.dist.evaluables[ref.onConclusionScript]!;
+      ev.bindChoice(pkg.choices[0]);
+      const outcome = ev.evaluate(ref.onConclusionScript, 'value');
+      raw = outcome.ok && outcome.type === 'string' ? outcome.string : outcome.ok ? `(${outcome.type})` : undefined;
+    }
+    if (raw === undefined) continue;
+    const action = RESTART_RANK[raw.trim().toLowerCase()];
+    if (!action) {
+      ev.diagnostics.push(createDiagnostic('RESTART_ACTION_UNKNOWN', `pkg-ref '${pkg.id}': '${raw}' is not a restart action; None is used`, {
+        ...(where ? { location: { file: ev.dist.path, ...where.position }, source: where.source } : ref && { location: { file: ev.dist.path, ...ref.position } }),
+        args: { value: raw },
+      }));
+      continue;
+    }
+    if (RESTART_ORDER.indexOf(action) > RESTART_ORDER.indexOf(best)) best = action;
+  }
+  return best;
+}
