@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { renderJson } from '../reporters/json.js';
 import { renderText } from '../reporters/text.js';
 import { parsePolicies } from '../simulate/policy.js';
+import { MAX_STACK_BYTES, MIN_STACK_BYTES } from '../simulate/limits.js';
 import { DEFAULT_LIMITS, simulateMany } from '../simulate/simulate.js';
 import { chooseProfiles, withProfileOptions, type ProfileArgs } from './profile-options.js';
 import { progressBar } from './progress.js';
@@ -36,7 +37,7 @@ export function runCommandBuilder(y: Argv): Argv<RunArgs> {
       .option('timeout', { type: 'number', default: DEFAULT_LIMITS.timeoutMs, describe: 'Time limit of one evaluation, ms' })
       .option('hard-timeout', { type: 'number', describe: `Wall-clock limit enforced by stopping the worker, ms (default ${DEFAULT_LIMITS.hardTimeoutMs})` })
       .option('memory-limit', { type: 'number', default: DEFAULT_LIMITS.memoryBytes / 1048576, describe: 'JavaScript heap per profile, MiB' })
-      .option('stack-limit', { type: 'number', default: DEFAULT_LIMITS.stackBytes / 1024, describe: 'JavaScript stack, KiB' })
+      .option('stack-limit', { type: 'number', default: DEFAULT_LIMITS.stackBytes / 1024, describe: `JavaScript stack, KiB (${MIN_STACK_BYTES / 1024} to ${MAX_STACK_BYTES / 1024})` })
       .option('jobs', { alias: 'j', type: 'number', describe: 'Worker threads (default: CPU cores)' })
       .option('now', { type: 'string', describe: 'Guest clock (ISO date); default 2026-01-01T00:00:00Z for reproducible runs' })
       .option('seed', { type: 'number', default: 1, describe: 'Seed of the guest Math.random' })
@@ -51,7 +52,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const limits = {
     timeoutMs: positive(args.timeout, '--timeout'),
     memoryBytes: positive(args.memoryLimit, '--memory-limit') * 1048576,
-    stackBytes: positive(args.stackLimit, '--stack-limit') * 1024,
+    stackBytes: inRange(args.stackLimit, '--stack-limit', MIN_STACK_BYTES / 1024, MAX_STACK_BYTES / 1024) * 1024,
     ...(args.hardTimeout !== undefined && { hardTimeoutMs: positive(args.hardTimeout, '--hard-timeout') }),
   };
   // QuickJS's heap limit misses large strings; the WebAssembly cap is the hard one.
@@ -90,6 +91,11 @@ export async function runCommand(args: RunArgs): Promise<number> {
   if (toFile) writeFileSync(args.output!, text);
   else process.stdout.write(text);
   return 0;
+}
+
+function inRange(value: number, flag: string, min: number, max: number): number {
+  if (!Number.isFinite(value) || value < min || value > max) throw new UsageError(`${flag} ${value}: must be between ${min} and ${max}`);
+  return value;
 }
 
 function positive(value: number, flag: string): number {

@@ -92,7 +92,13 @@ export class InstalledApi {
     if (first === 123 /* { */ || first === 91 /* [ */) {
       const text = this.ctx.newString(answer);
       try {
-        return this.ctx.unwrapResult(this.ctx.callFunction(this.jsonParse, this.ctx.undefined, text));
+        const r = this.ctx.callFunction(this.jsonParse, this.ctx.undefined, text);
+        if (r.error) {
+          // Only when the guest has exhausted its heap (or stack) just before: the answer degrades to undefined.
+          r.error.dispose();
+          return undefined;
+        }
+        return r.value;
       } finally {
         text.dispose();
       }
@@ -370,7 +376,8 @@ export class InstalledApi {
     const data: Record<string, unknown> = { mountpoint: volume.mountpoint, availableKilobytes: volume.availableKilobytes };
     // A volume without an OS has no systemVersion at all (research §3.1).
     if (volume.systemVersion !== null && volume.systemVersion !== undefined) data.systemVersion = volume.systemVersion;
-    const target = this.toGuest(JSON.stringify(data))!;
+    const target = this.toGuest(JSON.stringify(data));
+    if (!target) return;
     this.ctx.setProp(target, 'receiptForIdentifier', this.receipt);
     this.target = this.frozen(target);
   }

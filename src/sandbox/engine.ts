@@ -1,4 +1,4 @@
-import { newQuickJSWASMModule, RELEASE_SYNC, type QuickJSSyncVariant, type QuickJSWASMModule } from 'quickjs-emscripten';
+import { newQuickJSWASMModule, newVariant, RELEASE_SYNC, type EmscriptenModuleLoaderOptions, type QuickJSSyncVariant, type QuickJSWASMModule } from 'quickjs-emscripten';
 
 /**
  * The QuickJS WebAssembly module: loaded once per thread, replaced when it
@@ -13,8 +13,19 @@ export function setEngineVariant(v: QuickJSSyncVariant): void {
   current = undefined;
 }
 
+/** What the module last printed (emscripten prints aborts to stderr; kept out of the report streams). */
+export let lastEngineMessage: string | undefined;
+
 export function getEngine(): Promise<QuickJSWASMModule> {
-  current ??= newQuickJSWASMModule(variant);
+  current ??= newQuickJSWASMModule(
+    newVariant(variant, {
+      // Passed verbatim to emscripten, which declares print/printErr; the quickjs-emscripten type omits them.
+      emscriptenModule: {
+        print: (text: string) => (lastEngineMessage = text),
+        printErr: (text: string) => (lastEngineMessage = text),
+      } as unknown as EmscriptenModuleLoaderOptions,
+    }),
+  );
   return current;
 }
 

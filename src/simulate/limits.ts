@@ -12,6 +12,13 @@ export const DEFAULT_LIMITS: RunLimits & { hardTimeoutMs: number; wasmMemoryByte
   maxChoicePasses: 32,
 };
 
+/**
+ * The JavaScript stack limit must stay below the WebAssembly module's own
+ * stack: above ~1 MiB QuickJS overflows it and aborts (measured with 0.32.0).
+ */
+export const MAX_STACK_BYTES = 1024 * 1024;
+export const MIN_STACK_BYTES = 16 * 1024;
+
 /** The guest clock when --now is not given: runs are reproducible by default. */
 export const DEFAULT_NOW = Date.UTC(2026, 0, 1);
 export const DEFAULT_SEED = 1;

@@ -5,7 +5,8 @@ import { EvaluationPool } from '../runner/pool.js';
 import type { ProfileResult, SimulationReport } from '../types.js';
 import { toolVersion } from '../version.js';
 import { defaultPolicies, type Policies } from './policy.js';
-import { DEFAULT_LIMITS, DEFAULT_NOW, DEFAULT_SEED } from './limits.js';
+import { UsageError } from '../errors.js';
+import { DEFAULT_LIMITS, DEFAULT_NOW, DEFAULT_SEED, MAX_STACK_BYTES, MIN_STACK_BYTES } from './limits.js';
 import type { RunSettings } from './settings.js';
 
 export { DEFAULT_LIMITS, DEFAULT_NOW, DEFAULT_SEED } from './limits.js';
@@ -30,6 +31,9 @@ export async function simulate(distribution: Distribution, profiles: Profile[], 
 /** Simulates several Distributions on the same profiles with one pool of workers. */
 export async function simulateMany(distributions: Distribution[], profiles: Profile[], options: SimulateOptions = {}): Promise<SimulationReport[]> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  if (limits.stackBytes > MAX_STACK_BYTES || limits.stackBytes < MIN_STACK_BYTES) {
+    throw new UsageError(`stack limit ${limits.stackBytes} bytes is outside ${MIN_STACK_BYTES}..${MAX_STACK_BYTES} (larger limits overflow QuickJS's WebAssembly stack)`);
+  }
   const settings: RunSettings = {
     policies: { ...defaultPolicies(), ...options.policies },
     limits,

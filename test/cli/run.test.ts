@@ -60,6 +60,7 @@ describe('distsim run', () => {
     ['bad policy', ['run', 'examples/example-app.xml', '--policy', 'truthiness=maybe'], /--policy truthiness=maybe: 'maybe' is not one of js, strict/],
     ['bad --where', ['run', 'examples/example-app.xml', '--where', 'colour=red'], /colour/],
     ['bad --now', ['run', 'examples/example-app.xml', '--now', 'yesterday'], /--now yesterday: not a date/],
+    ['stack limit above the WebAssembly stack', ['run', 'examples/example-app.xml', '--stack-limit', '2048'], /--stack-limit 2048: must be between 16 and 1024/],
   ];
   for (const [name, args, pattern] of errors) {
     it(`exits 2 with a one-line error: ${name}`, async () => {

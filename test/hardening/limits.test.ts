@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { SimulationReport } from '../../src/types.js';
 import { choice, codes, runCli, simulateOne } from '../helpers.js';
@@ -41,6 +44,18 @@ describe('limits hold against hostile scripts', () => {
       // With an 800 ms hard limit the memory bomb may be stopped by the watchdog before it exhausts memory.
       assert.ok(['out-of-memory', 'hard-timeout'].includes(String(kind('choice[memory]@selected'))), result.profile);
     }
+  });
+
+  it('deep recursion at the largest allowed stack limit is a clean stack overflow, with nothing on stderr', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'distsim-'));
+    const file = path.join(dir, 'deep.xml');
+    writeFileSync(file, `<installer-gui-script><options hostArchitectures="x86_64,arm64"/><script>function deep(n) { return deep(n + 1) + 1; }</script><choices-outline><line choice="a"/><line choice="b"/></choices-outline><choice id="a" start_selected="false" selected="deep(0)"/><choice id="b" selected="system.sysctl('hw.ncpu') &gt; 0"/></installer-gui-script>`);
+    const r = await runCli(['run', file, '-p', M4, '--stack-limit', '1024', '--format', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const result = (JSON.parse(r.stdout) as SimulationReport).results[0]!;
+    assert.deepEqual(result.diagnostics.map((d) => d.code), ['SCRIPT_STACK_OVERFLOW']);
+    assert.deepEqual(result.choices.map((c) => [c.id, c.selected]), [['a', false], ['b', true]]);
   });
 
   it('caps system.log output per profile', async () => {
