@@ -31,7 +31,9 @@ export function withProfileOptions<T>(y: Argv<T>, { selection = true }: { select
 export function chooseProfiles(args: ProfileArgs): Profile[] {
   const files = args.profileFile ?? [];
   const dirs = args.profilesDir ?? [];
-  const all = loadProfiles({ files, dirs });
+  const onlyUsers = (files.length > 0 || dirs.length > 0) && !(args.profile && args.profile.length > 0) && !args.where;
+  // The loader already tells the user's profiles apart (a built-in file named with --profile-file counts as the user's).
+  const all = loadProfiles({ files, dirs, builtin: !onlyUsers });
   const byId = new Map(all.map((p) => [p.id, p]));
   let chosen: Profile[];
   if (args.profile && args.profile.length > 0) {
@@ -40,9 +42,6 @@ export function chooseProfiles(args: ProfileArgs): Profile[] {
       if (!p) throw new UsageError(`unknown profile '${id}'. Known profiles: ${all.map((x) => x.id).join(', ')}`);
       return p;
     });
-  } else if ((files.length > 0 || dirs.length > 0) && !args.where) {
-    const builtin = new Set(loadProfiles({}).map((p) => p.id));
-    chosen = all.filter((p) => !builtin.has(p.id));
   } else {
     chosen = all;
   }
