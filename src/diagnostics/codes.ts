@@ -59,6 +59,10 @@ export const DIAGNOSTIC_CODES = {
   CHOICES_DID_NOT_SETTLE: { severity: 'warning', summary: 'Choice expressions kept changing; evaluation stopped after the pass limit.' },
   RESTART_ACTION_UNKNOWN: { severity: 'warning', summary: 'onConclusion/onConclusionScript gave a value that is not a restart action; None is used.' },
   PKG_REF_UNDEFINED: { severity: 'warning', summary: 'A choice references a pkg-ref id that has no definition with a package path.' },
+  // Parsing: hostile input (helper: distribution)
+  // Requirements: predicates, graphics, sysctl (helper: requirements)
+  // Flat packages: xar, signatures, localizations (helper: package)
+  // Profile data (helper: profile-data)
   // Engine
   SANDBOX_TEARDOWN_ABORT: { severity: 'info', summary: 'The QuickJS module aborted while tearing down; it was replaced (quickjs-emscripten 0.32.0 issue).' },
   SANDBOX_WORKER_LOST: { severity: 'error', summary: 'The worker evaluating this profile died; the evaluation running at the time counts as failed.' },
