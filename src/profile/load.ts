@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import { InputError } from '../errors.js';
+import { describeFsError, readRegularFile } from '../util/read-file.js';
 import { builtinProfilesDir } from './builtin-dir.js';
 import { resolveInheritance } from './inherit.js';
 import type { RawProfile } from './inherit.js';
@@ -11,6 +12,9 @@ import type { Profile } from './types.js';
 import { validateProfileData } from './validate.js';
 
 export { builtinProfilesDir } from './builtin-dir.js';
+
+/** A built-in profile is about 5 KB; a file this large is not a profile, and parsing it would only cost time and memory. */
+export const MAX_PROFILE_BYTES = 4 * 1024 * 1024;
 
 export interface LoadProfilesOptions {
   /** Include the built-in profiles in the result (default true). Built-ins can always be extended. */
@@ -94,20 +98,15 @@ function jsonFilesIn(dir: string): string[] {
   try {
     names = readdirSync(dir);
   } catch (error) {
-    throw new InputError(`cannot read profile directory ${dir}: ${describeFsError(error)}`);
+    throw new InputError(`cannot read profile directory ${dir}: ${describeFsError(error)}`, { code: 'FILE_UNREADABLE' });
   }
   return names.filter((name) => name.endsWith('.json') && name !== 'schema.json').sort();
 }
 
 function readProfileFile(file: string, source: string): RawProfile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read profile ${source}: ${describeFsError(error)}`);
-  }
+  const text = readRegularFile(file, { maxBytes: MAX_PROFILE_BYTES, what: 'a profile' }, source).toString('utf8');
   const data = parseJsonText(text, source);
-  if (!isRecord(data)) throw new InputError(`${source}: expected a JSON object (a profile), found ${kindOf(data)}`);
+  if (!isRecord(data)) throw new InputError(`${source}: expected a JSON object (a profile), found ${kindOf(data)}`, { code: 'PROFILE_INVALID' });
   return { data, source };
 }
 
@@ -115,21 +114,4 @@ function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'ENOTDIR':
-      return 'not a directory';
-    default:
-      return error instanceof Error ? error.message : String(error);
-  }
 }

@@ -243,9 +243,9 @@ describe('loadProfiles errors', () => {
   it('unreadable files and directories', () => {
     const { dir } = writeTemp({});
     const missing = path.join(dir, 'missing.json');
-    assert.throws(() => loadProfiles({ files: [missing] }), { message: `cannot read profile ${missing}: no such file or directory` });
-    assert.throws(() => loadProfiles({ files: [dir] }), { message: `cannot read profile ${dir}: is a directory` });
-    assert.throws(() => loadProfiles({ dirs: [missing] }), { message: `cannot read profile directory ${missing}: no such file or directory` });
+    assert.throws(() => loadProfiles({ files: [missing] }), { message: `cannot read ${missing}: no such file or directory`, code: 'FILE_UNREADABLE' });
+    assert.throws(() => loadProfiles({ files: [dir] }), { message: `${dir}: is a directory, not a profile`, code: 'FILE_NOT_REGULAR' });
+    assert.throws(() => loadProfiles({ dirs: [missing] }), { message: `cannot read profile directory ${missing}: no such file or directory`, code: 'FILE_UNREADABLE' });
   });
 
   it('a JSON value that is not an object', () => {
