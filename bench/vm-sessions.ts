@@ -1,9 +1,10 @@
 import vm from 'node:vm';
-import { fixedDate, readResult, seededRandom, type GuestConfig } from '../src/mocks/guest-prelude.js';
+import { fixedDate, seededRandom, type GuestConfig } from '../src/sandbox/determinism.js';
+import type { ResultFields } from '../src/mocks/install-api.js';
 import type { InstallerHost } from '../src/mocks/host-api.js';
 import type { Volume } from '../src/profile/types.js';
 import { classifyGuestError } from '../src/sandbox/guest-errors.js';
-import type { EvalOutcome } from '../src/sandbox/session.js';
+import type { EvalBudget, EvalOutcome } from '../src/sandbox/session.js';
 import type { SessionFactory, SessionLike } from '../src/simulate/run-profile.js';
 
 /**
@@ -16,16 +17,16 @@ export function vmSessions(): SessionFactory {
 }
 
 const FIXED_DATE = `(${fixedDate.toString()})`;
-const READ_RESULT = `(${readResult.toString()})`;
 
 class VmSession implements SessionLike {
   private readonly context: vm.Context;
-  private reader: ((r: unknown) => string) | undefined;
   private target: object | undefined;
   private targetBound = false;
   private result: unknown = {};
   private choiceId = '';
   readonly api: SessionLike['api'];
+  readonly lastUnits = 0;
+  onPoll: SessionLike['onPoll'];
 
   constructor(config: GuestConfig, host: InstallerHost, choiceIds: string[]) {
     this.context = vm.createContext({});
@@ -34,7 +35,8 @@ class VmSession implements SessionLike {
     (vm.runInContext('Math', this.context) as { random: () => number }).random = seededRandom(config.seed);
     const realDate = vm.runInContext('Date', this.context) as DateConstructor;
     let fixed: unknown;
-    const install = () => (fixed ??= (vm.runInContext(FIXED_DATE, this.context) as (d: DateConstructor, n: number) => unknown)(realDate, config.now));
+    const define = vm.runInContext('Object.defineProperty', this.context) as typeof Object.defineProperty;
+    const install = () => (fixed ??= (vm.runInContext(FIXED_DATE, this.context) as (d: DateConstructor, n: number, def: typeof define, g: object) => unknown)(realDate, config.now, define, g0));
     Object.defineProperty(g0, 'Date', { configurable: true, get: install, set: (v: unknown) => (install(), Object.defineProperty(g0, 'Date', { value: v, writable: true, configurable: true })) });
     const call = (op: string, ...args: string[]) => {
       const r = host.handle(op, args);
@@ -136,13 +138,19 @@ class VmSession implements SessionLike {
       resetResult: () => {
         this.result = {};
       },
+      readResult: (): { ok: true; value: ResultFields; truncated: string[] } => {
+        const r = this.result as Record<string, unknown> | null;
+        const field = (v: unknown) => (v === undefined || v === null ? null : String(v));
+        const value = r === null || typeof r !== 'object' ? { type: null, title: null, message: null } : { type: field(r.type), title: field(r.title), message: field(r.message) };
+        return { ok: true, value, truncated: [] };
+      },
     };
   }
 
-  evaluate(code: string, filename: string, timeoutMs: number): EvalOutcome {
+  evaluate(code: string, filename: string, budget: EvalBudget): EvalOutcome {
     let value: unknown;
     try {
-      value = vm.runInContext(code, this.context, { filename, timeout: timeoutMs });
+      value = vm.runInContext(code, this.context, { filename, timeout: budget.wallMs });
     } catch (error) {
       const e = error as { name?: string; message?: string; stack?: string };
       const timedOut = typeof e?.message === 'string' && e.message.startsWith('Script execution timed out');
@@ -150,11 +158,6 @@ class VmSession implements SessionLike {
     }
     const type = value === null ? 'null' : typeof value;
     return { ok: true, type, truthy: Boolean(value), ...(typeof value === 'string' && { string: value }), ...(typeof value === 'number' && { number: value }) };
-  }
-
-  readResult(): { ok: true; value: string } {
-    this.reader ??= vm.runInContext(READ_RESULT, this.context) as (r: unknown) => string;
-    return { ok: true, value: this.reader(this.result) };
   }
 
   dispose(): boolean {

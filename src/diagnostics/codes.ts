@@ -37,6 +37,9 @@ export const DIAGNOSTIC_CODES = {
   SCRIPT_STACK_OVERFLOW: { severity: 'error', summary: 'An evaluation overflowed its stack limit.' },
   PROFILE_TIME_BUDGET_EXCEEDED: { severity: 'error', summary: "The profile's total time budget ran out; the remaining evaluations count as failed." },
   LOG_LIMIT_EXCEEDED: { severity: 'warning', summary: 'system.log output passed its limit; later lines are dropped.' },
+  OUTPUT_TRUNCATED: { severity: 'warning', summary: 'A guest-controlled text (a my.result field, an exception message) was longer than its limit and was cut.' },
+  DIAGNOSTICS_SUPPRESSED: { severity: 'info', summary: 'More diagnostics of one code than the per-profile limit: the rest are counted, not listed.' },
+  SCRIPT_WALL_CLOCK_LIMIT: { severity: 'warning', summary: 'An evaluation was stopped by a wall-clock limit (a long native call QuickJS does not poll in): this outcome depends on machine speed.' },
   NON_BOOLEAN_RESULT: { severity: 'info', summary: 'A check or choice expression returned a non-boolean; it was converted by JavaScript truthiness.' },
   // Check outcomes that involve a policy
   CHECK_RESULT_TYPE_MISSING: { severity: 'warning', summary: 'A check returned false without setting my.result.type.' },
@@ -60,8 +63,15 @@ export const DIAGNOSTIC_CODES = {
   RESTART_ACTION_UNKNOWN: { severity: 'warning', summary: 'onConclusion/onConclusionScript gave a value that is not a restart action; None is used.' },
   PKG_REF_UNDEFINED: { severity: 'warning', summary: 'A choice references a pkg-ref id that has no definition with a package path.' },
   // Parsing: hostile input (helper: distribution)
+  XML_RESERVED_NAME: { severity: 'warning', summary: 'A name from the XML that JavaScript objects reserve (__proto__, constructor, toString, ...) where it would name a table; that element is ignored.' },
   // Requirements: predicates, graphics, sysctl (helper: requirements)
   // Flat packages: xar, signatures, localizations (helper: package)
+  PKG_TOC_CHECKSUM_MISMATCH: { severity: 'error', summary: "The package's table-of-contents checksum does not match: the Installer refuses a damaged or altered package." },
+  PKG_SIGNATURE_INVALID: { severity: 'error', summary: "A package signature does not verify against its leaf certificate, or its certificate chain is not internally consistent." },
+  PKG_MEMBER_CHECKSUM_MISMATCH: { severity: 'error', summary: 'A file inside the package does not match the checksum its table of contents records.' },
+  PKG_STRINGS_UNREADABLE: { severity: 'warning', summary: "A Localizable.strings table in the package could not be read; lookups in that language fall back as if it were absent." },
+  PKG_COMPONENT_SYNTHESIZED: { severity: 'info', summary: 'A component package without a Distribution: a one-choice Distribution was synthesized for it, as the Installer does.' },
+  PKG_REF_COMPONENT_MISSING: { severity: 'warning', summary: 'A pkg-ref names a component inside the package (#name.pkg) that the package does not contain, or that has no readable PackageInfo.' },
   // Profile data (helper: profile-data)
   // Engine
   SANDBOX_TEARDOWN_ABORT: { severity: 'info', summary: 'The QuickJS module aborted while tearing down; it was replaced (quickjs-emscripten 0.32.0 issue).' },

@@ -1,4 +1,6 @@
 import { createDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { clip, DiagnosticSink, MAX_ARG_LENGTH } from '../diagnostics/sink.js';
+import { own } from '../util/own.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Distribution, Evaluable } from '../distribution/model.js';
 import type { IORegistryEntry, PlistValue, Profile, SysctlValue, Volume } from '../profile/types.js';
@@ -29,7 +31,6 @@ export interface HostOptions {
 export class InstallerHost {
   readonly choiceStates = new Map<string, ChoiceState>();
   readonly log: string[] = [];
-  readonly diagnostics: Diagnostic[] = [];
   /** The evaluation in progress (for diagnostic locations). */
   current: Evaluable | undefined;
   /** The volume my.target is bound to, or undefined when unbound. */
@@ -37,7 +38,6 @@ export class InstallerHost {
 
   private readonly files: SimulatedFiles;
   private readonly registry: SimulatedRegistry;
-  private readonly reported = new Set<string>();
   private readonly runOnceAnswers = new Map<string, string>();
   private logBytesUsed = 0;
   private logFull = false;
@@ -51,6 +51,8 @@ export class InstallerHost {
     private readonly sysctl: Record<string, SysctlValue>,
     private readonly policies: Policies,
     private readonly options: HostOptions,
+    /** Per-profile findings, each once per question, bounded per code (shared with the evaluator). */
+    readonly sink: DiagnosticSink = new DiagnosticSink(),
   ) {
     this.files = new SimulatedFiles(profile);
     this.registry = new SimulatedRegistry(profile);
@@ -66,15 +68,13 @@ export class InstallerHost {
 
   /** A diagnostic at the current evaluation, reported once per key. */
   report(code: DiagnosticCode, message: string, key: string, args?: Diagnostic['args']): void {
-    const dedupe = `${code}\u0000${key}`;
-    if (this.reported.has(dedupe)) return;
-    this.reported.add(dedupe);
     const at = this.current;
-    this.diagnostics.push(
+    this.sink.add(
       createDiagnostic(code, message, {
         ...(at && { location: { file: this.distribution.path, ...at.position }, source: at.source }),
         ...(args && { args }),
       }),
+      key,
     );
   }
 
@@ -154,58 +154,62 @@ export class InstallerHost {
   }
 
   private sysctlValue(name: string): SysctlValue | null {
-    const value = this.sysctl[name];
+    const value = own(this.sysctl, name);
     if (value !== undefined) return value;
-    this.report('API_UNKNOWN_SYSCTL', `system.sysctl('${name}'): not present on ${this.profile.id}; returned null`, name, { name });
+    this.report('API_UNKNOWN_SYSCTL', `system.sysctl('${q(name)}'): not present on ${this.profile.id}; returned null`, name, { name });
     return null;
   }
 
   private gestalt(selector: string): number | null {
-    const value = this.profile.gestalt?.[selector];
+    const value = own(this.profile.gestalt, selector);
     if (value !== undefined && value !== null) return value;
-    this.report('API_UNKNOWN_GESTALT', `system.gestalt('${selector}'): not answered by ${this.profile.id}; returned null`, selector, { selector });
+    this.report('API_UNKNOWN_GESTALT', `system.gestalt('${q(selector)}'): not answered by ${this.profile.id}; returned null`, selector, { selector });
     return null;
   }
 
   private fileExists(path: string): boolean {
     const exists = this.files.exists(path);
-    if (!exists) this.report('API_UNKNOWN_PATH', `${path} does not exist on ${this.profile.id}`, path, { path });
+    if (!exists) this.report('API_UNKNOWN_PATH', `${q(path)} does not exist on ${this.profile.id}`, path, { path });
     return exists;
   }
 
   private fileAnswer(path: string, value: PlistValue | null): PlistValue | null {
-    if (value === null) this.report('API_UNKNOWN_PATH', `${path}: no property list or bundle there on ${this.profile.id}; returned null`, path, { path });
+    if (value === null) this.report('API_UNKNOWN_PATH', `${q(path)}: no property list or bundle there on ${this.profile.id}; returned null`, path, { path });
     return value;
   }
 
   private registryAnswer(query: string, value: PlistValue | null): PlistValue | null {
-    if (value === null) this.report('API_UNKNOWN_IOREGISTRY', `system.ioregistry.${query}: no such entry on ${this.profile.id}; returned null`, query, { query });
+    if (value === null) this.report('API_UNKNOWN_IOREGISTRY', `system.ioregistry.${q(query)}: no such entry on ${this.profile.id}; returned null`, query, { query });
     return value;
   }
 
   private registryList(query: string, found: IORegistryEntry[]): unknown {
     if (found.length > 0) return found.map(entryJson);
     const empty = this.policies['empty-match'] === 'array' ? [] : null;
-    this.report('API_UNKNOWN_IOREGISTRY', `system.ioregistry.${query}: no match on ${this.profile.id}; returned ${empty === null ? 'null' : '[]'}`, query, { query });
+    this.report('API_UNKNOWN_IOREGISTRY', `system.ioregistry.${q(query)}: no match on ${this.profile.id}; returned ${empty === null ? 'null' : '[]'}`, query, { query });
     return empty;
   }
 
   private localizedString(key: string, args: string[], standard: boolean): string | null {
     if (standard) {
-      this.report('API_NO_STRING_TABLE', `localizedStandardString('${key}'): the Installer's own string table is not simulated; returned null`, `standard:${key}`, { key });
+      this.report('API_NO_STRING_TABLE', `localizedStandardString('${q(key)}'): the Installer's own string table is not simulated; returned null`, `standard:${key}`, { key });
       return null;
     }
     if (!this.strings) {
-      this.report('API_NO_STRING_TABLE', `localizedString('${key}'): the Distribution has no string table here; returned null`, 'table', { key });
+      this.report('API_NO_STRING_TABLE', `localizedString('${q(key)}'): the Distribution has no string table here; returned null`, 'table', { key });
       return null;
     }
-    const template = this.strings[key];
+    const template = own(this.strings, key);
     if (template === undefined) return null;
     let next = 0;
+    // Each %@ may be a long guest string: the result is bounded like every other guest-controlled text.
+    let room = MAX_LOCALIZED_LENGTH - template.length;
     return template.replace(/%(?:(\d+)\$)?@|%%/g, (match, position: string | undefined) => {
       if (match === '%%') return '%';
       const index = position !== undefined ? Number(position) - 1 : next++;
-      return args[index] ?? '';
+      const arg = (args[index] ?? '').slice(0, Math.max(0, room));
+      room -= arg.length;
+      return arg;
     });
   }
 
@@ -222,13 +226,13 @@ export class InstallerHost {
 
   private run(program: string, args: string[], once: boolean): number | null {
     const key = [program, ...args].join(' ');
-    const call = `system.${once ? 'runOnce' : 'run'}('${key}')`;
+    const call = `system.${once ? 'runOnce' : 'run'}('${q(key)}')`;
     if (!this.distribution.options.allowExternalScripts) {
       this.report('API_RUN_REFUSED', `${call}: refused because <options allow-external-scripts> is not set; returned undefined`, key, { command: key });
       return null;
     }
     if (once && this.runOnceAnswers.has(key)) return Number(this.runOnceAnswers.get(key));
-    const answer = this.profile.run?.[key];
+    const answer = own(this.profile.run, key);
     if (answer === undefined) {
       this.report('API_RUN_UNANSWERED', `${call}: ${this.profile.id} has no answer for it (profile "run" table); returned undefined. distsim never executes programs.`, key, { command: key });
       return null;
@@ -239,7 +243,7 @@ export class InstallerHost {
 
   private receipt(id: string): PlistValue {
     const volume = this.target ?? this.bootVolume;
-    const receipt = volume?.receipts?.[id];
+    const receipt = own(volume?.receipts, id);
     if (!receipt) return null;
     return { ...receipt };
   }
@@ -250,7 +254,7 @@ export class InstallerHost {
     const volume = this.target ?? this.bootVolume;
     const kinds = new Set<string>();
     for (const refId of choice?.pkgRefs ?? []) {
-      const receipt = volume?.receipts?.[refId];
+      const receipt = own(volume?.receipts, refId);
       const version = this.pkgRefDefs.get(refId)?.version;
       if (!receipt) kinds.add('clean');
       else if (version === undefined) kinds.add('installed');
@@ -302,8 +306,16 @@ export class InstallerHost {
       state[property] = value === true;
       return;
     }
-    this.report('CHOICE_STATE_WRITE_IGNORED', `choices.${id}.${property} = ${String(value)} ignored: the Installer only reads choice state (policy choice-writes=ignore)`, `${id}.${property}`, { choice: id, property });
+    this.report('CHOICE_STATE_WRITE_IGNORED', `choices.${q(id)}.${property} = ${String(value)} ignored: the Installer only reads choice state (policy choice-writes=ignore)`, `${id}.${property}`, { choice: id, property });
   }
+}
+
+/** Longest result of localizedStringWithFormat. */
+const MAX_LOCALIZED_LENGTH = 64 * 1024;
+
+/** An input-controlled name as it appears inside a message: bounded. */
+function q(text: string): string {
+  return clip(text, MAX_ARG_LENGTH);
 }
 
 function json(value: unknown): string {

@@ -1,10 +1,8 @@
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten';
+import { GuestThrow, type Marshal } from '../sandbox/marshal.js';
+import { cap, stoppedError, type EvalBudget, type Session } from '../sandbox/session.js';
+import type { GuestError } from '../sandbox/guest-errors.js';
 import type { InstallerHost } from './host-api.js';
-
-/** A guest exception raised while the host converted an argument; rethrown into the guest. */
-class GuestThrow {
-  constructor(readonly handle: QuickJSHandle) {}
-}
 
 /** Pass a handle the host keeps: the guest gets its own reference. */
 interface Keep {
@@ -20,18 +18,34 @@ export interface ApiOptions {
   choices: string[];
 }
 
+/** my.result's fields as the Installer reads them: strings or null. */
+export interface ResultFields {
+  type: string | null;
+  title: string | null;
+  message: string | null;
+}
+
+/** Longest my.result title or message kept. */
+export const MAX_RESULT_TEXT = 16 * 1024;
+
+/** Properties of a choice object, as `system.propertiesOf` lists them. */
+const CHOICE_PROPERTIES = ['selected', 'enabled', 'visible', 'tooltip', 'title', 'description', 'packages', 'packageUpgradeAction'];
+
 /**
- * Builds `system`, `my` and `choices` in a context from host objects and
- * host functions. Every answer comes from the InstallerHost (JSON text);
- * every handle created here is owned by this object and freed by dispose().
+ * Builds `system`, `my` and `choices` in a session's context from host
+ * objects and host functions. Every answer comes from the InstallerHost
+ * (JSON text); values cross the boundary only through the session's Marshal
+ * (intrinsics captured before guest code ran, exact strings). Host-built
+ * objects get their properties with defineProperty, never with a set, so a
+ * setter the guest put on Object.prototype or Array.prototype never runs
+ * inside a host operation. Every handle created here is owned by this
+ * object and freed by dispose().
  */
 export class InstalledApi {
+  private readonly ctx: QuickJSContext;
+  private readonly marshal: Marshal;
   private readonly owned: QuickJSHandle[] = [];
   private readonly choiceObjects = new Map<string, QuickJSHandle>();
-  private readonly jsonParse: QuickJSHandle;
-  private readonly toStr: QuickJSHandle;
-  private readonly freeze: QuickJSHandle;
-  private readonly keys: QuickJSHandle;
   private readonly pathKey: QuickJSHandle;
   private readonly idKey: QuickJSHandle;
   private readonly receipt: QuickJSHandle;
@@ -42,20 +56,15 @@ export class InstalledApi {
   private readonly cache = new Map<string, QuickJSHandle>();
 
   constructor(
-    private readonly ctx: QuickJSContext,
+    private readonly session: Session,
     private readonly host: InstallerHost,
     private readonly options: ApiOptions,
   ) {
-    const global = ctx.global;
-    const json = this.own(ctx.getProp(global, 'JSON'));
-    this.jsonParse = this.own(ctx.getProp(json, 'parse'));
-    this.toStr = this.own(ctx.getProp(global, 'String'));
-    const object = this.own(ctx.getProp(global, 'Object'));
-    this.freeze = this.own(ctx.getProp(object, 'freeze'));
-    this.keys = this.own(ctx.getProp(object, 'keys'));
-    this.pathKey = this.own(ctx.newUniqueSymbol('distsim.ioregistryPath'));
-    this.idKey = this.own(ctx.newUniqueSymbol('distsim.choiceId'));
-    this.result = ctx.newObject();
+    this.ctx = session.context;
+    this.marshal = session.marshal;
+    this.pathKey = this.own(this.ctx.newUniqueSymbol('distsim.ioregistryPath'));
+    this.idKey = this.own(this.ctx.newUniqueSymbol('distsim.choiceId'));
+    this.result = this.ctx.newObject();
     this.receipt = this.own(this.method('receiptForIdentifier', (a) => this.host.handle('receipt', [this.str(a[0])])));
 
     this.installSystem();
@@ -76,6 +85,7 @@ export class InstalledApi {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const api = this;
     return this.ctx.newFunction(name, function (this: QuickJSHandle, ...args: QuickJSHandle[]) {
+      api.session.countHostCall();
       try {
         return api.toGuest(impl(args, this));
       } catch (error) {
@@ -89,68 +99,46 @@ export class InstalledApi {
     if (answer === undefined) return undefined;
     if (typeof answer !== 'string') return 'keep' in answer ? answer.keep.dup() : answer;
     const first = answer.charCodeAt(0);
-    if (first === 123 /* { */ || first === 91 /* [ */) {
-      const text = this.ctx.newString(answer);
-      try {
-        const r = this.ctx.callFunction(this.jsonParse, this.ctx.undefined, text);
-        if (r.error) {
-          // Only when the guest has exhausted its heap (or stack) just before: the answer degrades to undefined.
-          r.error.dispose();
-          return undefined;
-        }
-        return r.value;
-      } finally {
-        text.dispose();
-      }
-    }
+    // Only when the guest has exhausted its heap (or stack) just before does parsing fail: the answer degrades to undefined.
+    if (first === 123 /* { */ || first === 91 /* [ */) return this.marshal.parseJson(answer);
     const value = JSON.parse(answer) as null | boolean | number | string;
     if (value === null) return this.ctx.null;
     if (typeof value === 'boolean') return value ? this.ctx.true : this.ctx.false;
     if (typeof value === 'number') return this.ctx.newNumber(value);
-    return this.ctx.newString(value);
+    return this.marshal.newString(value);
   }
 
   /** JavaScript String(value) of a guest value, refusing arguments longer than the limit. */
   private str(handle: QuickJSHandle | undefined): string {
     const ctx = this.ctx;
     if (!handle) return 'undefined';
-    switch (ctx.typeof(handle)) {
-      case 'string': {
-        const value = ctx.getString(handle);
-        if (value.length > this.options.maxArgumentLength) this.refuse(value.length);
-        return value;
-      }
-      case 'number':
-        return String(ctx.getNumber(handle));
-      case 'undefined':
-        return 'undefined';
-      case 'boolean':
-        return ctx.dump(handle) === true ? 'true' : 'false';
+    const type = ctx.typeof(handle);
+    if (type === 'object') {
+      const path = this.entryPath(handle);
+      if (path !== undefined) return path;
     }
-    if (ctx.sameValue(handle, ctx.null)) return 'null';
-    const path = this.entryPath(handle);
-    if (path !== undefined) return path;
-    const r = ctx.callFunction(this.toStr, ctx.undefined, handle);
-    if (r.error) throw new GuestThrow(r.error);
-    return r.value.consume((v) => {
-      const value = ctx.getString(v);
-      if (value.length > this.options.maxArgumentLength) this.refuse(value.length);
-      return value;
-    });
+    const value = this.marshal.stringOf(handle);
+    if (value.length > this.options.maxArgumentLength) this.refuse(value.length);
+    return value;
   }
 
   private refuse(length: number): never {
     this.host.handle('refuse', [`argument of ${length} characters`]);
-    throw new TypeError(`distsim: argument too long (${length} characters)`);
+    throw new GuestThrow(this.ctx.newError({ name: 'TypeError', message: `distsim: argument too long (${length} characters)` }));
   }
 
+  /** The registry path an ioregistry answer object carries (a hidden symbol), if it is one. */
   private entryPath(handle: QuickJSHandle): string | undefined {
-    if (this.ctx.typeof(handle) !== 'object') return undefined;
-    return this.ctx.getProp(handle, this.pathKey).consume((p) => (this.ctx.typeof(p) === 'string' ? this.ctx.getString(p) : undefined));
+    return this.marshal.read(handle, this.pathKey).consume((p) => (this.ctx.typeof(p) === 'string' ? this.marshal.string(p) : undefined));
+  }
+
+  /** Defines an own, enumerable data property (never runs a guest setter). */
+  private define(target: QuickJSHandle, key: string | number | QuickJSHandle, value: QuickJSHandle): void {
+    this.ctx.defineProp(target, key, { value, enumerable: true, configurable: false });
   }
 
   private defineMethods(target: QuickJSHandle, methods: Record<string, (args: QuickJSHandle[], self: QuickJSHandle) => Answer>): void {
-    for (const [name, impl] of Object.entries(methods)) this.method(name, impl).consume((fn) => this.ctx.setProp(target, name, fn));
+    for (const [name, impl] of Object.entries(methods)) this.method(name, impl).consume((fn) => this.define(target, name, fn));
   }
 
   /** A getter answering `op` once, then the same object on every read. */
@@ -158,51 +146,43 @@ export class InstalledApi {
     this.ctx.defineProp(target, name, {
       enumerable: true,
       get: () => {
-        let handle = this.cache.get(op);
-        if (!handle) {
-          handle = this.toGuest(this.host.handle(op, [])) ?? this.ctx.undefined;
-          this.cache.set(op, handle);
-        }
-        return handle.dup();
+        this.session.countHostCall();
+        return this.cached(op, () => this.toGuest(this.host.handle(op, [])) ?? this.ctx.undefined).dup();
       },
     });
+  }
+
+  private cached(key: string, build: () => QuickJSHandle): QuickJSHandle {
+    let handle = this.cache.get(key);
+    if (!handle) {
+      handle = build();
+      this.cache.set(key, handle);
+    }
+    return handle;
   }
 
   /** A getter that builds a frozen object on first read and returns that same object afterwards. */
   private defineLazy(target: QuickJSHandle, name: string, build: () => QuickJSHandle): void {
     this.ctx.defineProp(target, name, {
       enumerable: true,
-      get: () => {
-        let handle = this.cache.get(name);
-        if (!handle) {
-          handle = this.frozen(build());
-          this.cache.set(name, handle);
-        }
-        return handle.dup();
-      },
+      get: () => this.cached(name, () => this.frozen(build())).dup(),
     });
   }
 
   private frozen(handle: QuickJSHandle): QuickJSHandle {
-    this.ctx.callFunction(this.freeze, this.ctx.undefined, handle).dispose();
+    this.ctx.callFunction(this.marshal.freeze, this.ctx.undefined, handle).dispose();
     return handle;
   }
 
   /** ioregistry answers: arrays of entries; each entry remembers its path so childrenOf/parentsOf accept it back. */
   private entries(json: string | undefined): Answer {
-    const array = this.toGuest(json);
-    if (!array || this.ctx.typeof(array) !== 'object' || this.ctx.sameValue(array, this.ctx.null)) return array;
-    const parsed = JSON.parse(json!) as Array<{ path: string; properties: unknown }>;
-    const list = this.ctx.newArray();
+    if (json === undefined || json === 'null') return this.toGuest(json);
+    const parsed = JSON.parse(json) as Array<{ path: string; properties: unknown }>;
+    const list = this.marshal.parseJson(JSON.stringify(parsed.map((e) => e.properties)));
+    if (!list) return undefined;
     parsed.forEach((entry, i) => {
-      this.ctx.getProp(array, i).consume((item) => {
-        this.ctx.getProp(item, 'properties').consume((props) => {
-          this.ctx.newString(entry.path).consume((p) => this.ctx.defineProp(props, this.pathKey, { value: p, enumerable: false }));
-          this.ctx.setProp(list, i, props);
-        });
-      });
+      this.ctx.getProp(list, i).consume((item) => this.marshal.newString(entry.path).consume((p) => this.ctx.defineProp(item, this.pathKey, { value: p, enumerable: false })));
     });
-    array.dispose();
     return list;
   }
 
@@ -219,13 +199,7 @@ export class InstalledApi {
       compareVersions: (a) => h('compareVersions', [s(a, 0), s(a, 1)]),
       sysctl: (a) => h('sysctl', [s(a, 0)]),
       gestalt: (a) => h('gestalt', [s(a, 0)]),
-      propertiesOf: (a) => {
-        const o = a[0];
-        if (!o || ctx.typeof(o) === 'undefined' || ctx.sameValue(o, ctx.null)) return '[]';
-        const r = ctx.callFunction(this.keys, ctx.undefined, o);
-        if (r.error) throw new GuestThrow(r.error);
-        return r.value;
-      },
+      propertiesOf: (a) => this.propertiesOf(a[0]),
       localizedString: (a) => h('localizedString', [s(a, 0), rest(a, 1), 'false']),
       localizedStringWithFormat: (a) => h('localizedString', [s(a, 0), rest(a, 1), 'false']),
       localizedStandardString: (a) => h('localizedString', [s(a, 0), rest(a, 1), 'true']),
@@ -264,7 +238,7 @@ export class InstalledApi {
         fromPID: (a) => h('apps.fromPID', [s(a, 0)]),
         fromIdentifier: (a) => h('apps.fromIdentifier', [s(a, 0)]),
       });
-      this.defineCached(applications, 'all', 'apps.all');
+      ctx.defineProp(applications, 'all', { enumerable: true, get: () => this.cached('apps.all', () => this.allApplications()).dup() });
       return applications;
     });
     this.defineLazy(system, 'users', () => {
@@ -274,6 +248,34 @@ export class InstalledApi {
     });
     this.frozen(system);
     this.defineGlobal('system', this.own(system));
+  }
+
+  /**
+   * `system.applications.all`: Apple documents a return value (a method) and
+   * shipping Distributions call `all()`; older code reads it as a property.
+   * So it is a function that returns the list and also holds the list as
+   * indexed elements with a `length`, so both forms work.
+   */
+  private allApplications(): QuickJSHandle {
+    const json = this.host.handle('apps.all', []) ?? '[]';
+    const fn = this.method('all', () => this.host.handle('apps.all', []));
+    const list = JSON.parse(json) as unknown[];
+    list.forEach((_, i) => {
+      const item = this.marshal.parseJson(JSON.stringify(list[i]));
+      if (item) item.consume((v) => this.define(fn, i, v));
+    });
+    this.ctx.newNumber(list.length).consume((n) => this.ctx.defineProp(fn, 'length', { value: n, enumerable: false, configurable: false }));
+    return this.frozen(fn);
+  }
+
+  /** `system.propertiesOf(o)`: Object.keys, and a choice object's properties (they live on its prototype). */
+  private propertiesOf(o: QuickJSHandle | undefined): Answer {
+    const ctx = this.ctx;
+    if (!o || ctx.typeof(o) === 'undefined' || ctx.sameValue(o, ctx.null)) return '[]';
+    if (ctx.typeof(o) === 'object' && this.choiceIdOf(o) !== '') return JSON.stringify(CHOICE_PROPERTIES);
+    const r = ctx.callFunction(this.marshal.keys, ctx.undefined, o);
+    if (r.error) throw new GuestThrow(r.error);
+    return r.value;
   }
 
   /**
@@ -294,25 +296,37 @@ export class InstalledApi {
 
   private table: QuickJSHandle | undefined;
 
+  /** The id a choice object carries ('' for anything else); reading it may run a guest Proxy trap. */
+  private choiceIdOf(self: QuickJSHandle): string {
+    return this.marshal.read(self, this.idKey).consume((v) => (this.ctx.typeof(v) === 'string' ? this.marshal.string(v) : ''));
+  }
+
   private choiceTable(): QuickJSHandle {
     if (this.table) return this.table;
     const ctx = this.ctx;
     const proto = ctx.newObject();
-    const idOf = (self: QuickJSHandle) => ctx.getProp(self, this.idKey).consume((v) => (ctx.typeof(v) === 'string' ? ctx.getString(v) : ''));
-    for (const name of ['selected', 'enabled', 'visible', 'tooltip', 'title', 'description', 'packages', 'packageUpgradeAction']) {
+    for (const name of CHOICE_PROPERTIES) {
       const writable = name === 'selected' || name === 'enabled' || name === 'visible' || name === 'tooltip';
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters' own `this` is the guest choice object
       const api = this;
       ctx.defineProp(proto, name, {
         enumerable: true,
+        // A getter is a host function like any other: a { error } result throws in the guest.
         get: function (this: QuickJSHandle) {
-          return api.toGuest(api.host.handle('choice.get', [idOf(this), name])) ?? ctx.undefined;
+          api.session.countHostCall();
+          try {
+            return api.toGuest(api.host.handle('choice.get', [api.choiceIdOf(this), name])) ?? ctx.undefined;
+          } catch (error) {
+            if (error instanceof GuestThrow) return { error: error.handle } as unknown as QuickJSHandle;
+            throw error;
+          }
         },
         ...(writable && {
           set: function (this: QuickJSHandle, value: QuickJSHandle) {
+            api.session.countHostCall();
             try {
-              const v = name === 'tooltip' ? JSON.stringify(api.str(value)) : JSON.stringify(ctx.dump(value) ? true : false);
-              api.host.handle('choice.set', [idOf(this), name, v]);
+              const v = name === 'tooltip' ? JSON.stringify(api.str(value)) : JSON.stringify(api.truthy(value));
+              api.host.handle('choice.set', [api.choiceIdOf(this), name, v]);
             } catch (error) {
               if (error instanceof GuestThrow) return { error: error.handle };
               throw error;
@@ -326,14 +340,37 @@ export class InstalledApi {
     const table = ctx.newObject();
     for (const id of this.options.choices) {
       const choice = ctx.newObject(proto);
-      ctx.newString(id).consume((v) => ctx.defineProp(choice, this.idKey, { value: v, enumerable: false }));
+      this.marshal.newString(id).consume((v) => ctx.defineProp(choice, this.idKey, { value: v, enumerable: false }));
       this.frozen(choice);
-      ctx.setProp(table, id, choice);
+      this.define(table, id, choice);
       this.choiceObjects.set(id, choice);
     }
     proto.dispose();
     this.table = this.frozen(table);
     return this.table;
+  }
+
+  /** JavaScript truthiness of a guest value, without running guest code. */
+  private truthy(value: QuickJSHandle): boolean {
+    const ctx = this.ctx;
+    switch (ctx.typeof(value)) {
+      case 'undefined':
+        return false;
+      case 'boolean':
+        return ctx.sameValue(value, ctx.true);
+      case 'number': {
+        const n = ctx.getNumber(value);
+        return n !== 0 && !Number.isNaN(n);
+      }
+      case 'string':
+        return this.marshal.string(value).length > 0;
+      case 'bigint':
+        return ctx.getBigInt(value) !== 0n;
+      case 'object':
+        return !ctx.sameValue(value, ctx.null);
+      default:
+        return true;
+    }
   }
 
   private installMy(): void {
@@ -366,7 +403,7 @@ export class InstalledApi {
     this.defineGlobal('my', this.own(my));
   }
 
-  // ---- controls used between evaluations -----------------------------------------
+  // ---- controls used between evaluations (they never run guest code) ------------
 
   bindTarget(volume: { mountpoint: string; availableKilobytes: number; systemVersion?: unknown } | undefined): void {
     this.target?.dispose();
@@ -376,9 +413,9 @@ export class InstalledApi {
     const data: Record<string, unknown> = { mountpoint: volume.mountpoint, availableKilobytes: volume.availableKilobytes };
     // A volume without an OS has no systemVersion at all (research §3.1).
     if (volume.systemVersion !== null && volume.systemVersion !== undefined) data.systemVersion = volume.systemVersion;
-    const target = this.toGuest(JSON.stringify(data));
+    const target = this.marshal.parseJson(JSON.stringify(data));
     if (!target) return;
-    this.ctx.setProp(target, 'receiptForIdentifier', this.receipt);
+    this.define(target, 'receiptForIdentifier', this.receipt);
     this.target = this.frozen(target);
   }
 
@@ -391,11 +428,38 @@ export class InstalledApi {
     this.result = this.ctx.newObject();
   }
 
-  /** my.result's fields as strings; runs guest code (getters, toString), so the caller sets a deadline. */
-  readResult(reader: QuickJSHandle): { ok: true; value: string } | { ok: false; error: QuickJSHandle } {
-    const r = this.ctx.callFunction(reader, this.ctx.undefined, this.result);
-    if (r.error) return { ok: false, error: r.error };
-    return { ok: true, value: r.value.consume((v) => this.ctx.getString(v)) };
+  /**
+   * my.result's type, title and message as strings, read by the host itself
+   * (the guest's JSON.stringify or String may be replaced). Its fields may be
+   * getters or objects with toString, so this runs under the budget.
+   */
+  readResult(budget: EvalBudget): { ok: true; value: ResultFields; truncated: string[] } | { ok: false; error: GuestError } {
+    const ctx = this.ctx;
+    const truncated: string[] = [];
+    const run = this.session.guarded(budget, () => {
+      const r = this.result;
+      const kind = ctx.typeof(r);
+      if ((kind !== 'object' && kind !== 'function') || ctx.sameValue(r, ctx.null)) return { type: null, title: null, message: null };
+      const field = (name: keyof ResultFields, max: number): string | null =>
+        this.marshal.read(r, name).consume((v) => {
+          const t = ctx.typeof(v);
+          if (t === 'undefined' || ctx.sameValue(v, ctx.null)) return null;
+          const text = this.marshal.stringOf(v);
+          if (text.length <= max) return text;
+          truncated.push(name);
+          return cap(text, max);
+        });
+      try {
+        return { type: field('type', 100), title: field('title', MAX_RESULT_TEXT), message: field('message', MAX_RESULT_TEXT) };
+      } catch (error) {
+        // A throwing getter or toString: read the exception while still under the budget.
+        if (error instanceof GuestThrow) return this.session.takeError(error.handle);
+        throw error;
+      }
+    });
+    if (run.stopped) return { ok: false, error: stoppedError(run.stopped) };
+    if ('kind' in run.value) return { ok: false, error: run.value };
+    return { ok: true, value: run.value, truncated };
   }
 
   dispose(): void {

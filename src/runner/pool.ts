@@ -2,8 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Distribution } from '../distribution/model.js';
 import type { Profile } from '../profile/types.js';
-import type { GuestError } from '../sandbox/guest-errors.js';
-import type { RunSettings } from '../simulate/settings.js';
+import type { Poison, RunSettings } from '../simulate/settings.js';
 import type { ProfileResult } from '../types.js';
 import { IDLE, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 
@@ -26,7 +25,7 @@ export interface PoolOptions {
 interface JobState {
   index: number;
   job: Job;
-  poisoned: Record<number, GuestError['kind']>;
+  poisoned: Record<number, Poison>;
   crashes: number;
 }
 
@@ -37,6 +36,7 @@ interface Slot {
   worker: Worker;
   current: Int32Array;
   started: Float64Array;
+  polls: Int32Array;
   /** Jobs sent to this worker and not answered yet, in the order it runs them. */
   inFlight: JobState[];
   distributions: Set<number>;
@@ -56,7 +56,7 @@ interface Spawned {
 const prewarmed: Spawned[] = [];
 
 function spawnWorker(): Spawned {
-  const watch = new SharedArrayBuffer(16);
+  const watch = new SharedArrayBuffer(24);
   const init: WorkerInit = { watch };
   const worker = new Worker(WORKER_URL, { workerData: init, resourceLimits: { maxOldGenerationSizeMb: 512, stackSizeMb: 4 } });
   return { worker, watch };
@@ -142,7 +142,7 @@ export class EvaluationPool {
     const { worker, watch } = adoptOrSpawn();
     worker.ref();
     worker.postMessage({ type: 'init', wasmMemoryCap: this.options.wasmMemoryCap } satisfies ToWorker);
-    const slot: Slot = { worker, current: new Int32Array(watch, 0, 2), started: new Float64Array(watch, 8, 1), inFlight: [], distributions: new Set(), profiles: new Set(), retired: false };
+    const slot: Slot = { worker, current: new Int32Array(watch, 0, 2), started: new Float64Array(watch, 8, 1), polls: new Int32Array(watch, 16, 1), inFlight: [], distributions: new Set(), profiles: new Set(), retired: false };
     slot.current[0] = IDLE;
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
     worker.on('error', (e) => this.onDeath(slot, e));
@@ -186,7 +186,7 @@ export class EvaluationPool {
     const at = slot.inFlight.findIndex((j) => j.index === m.job);
     if (at === -1) return;
     if (m.type === 'limited') {
-      slot.inFlight[at]!.poisoned[m.evaluable] = m.kind;
+      slot.inFlight[at]!.poisoned[m.evaluable] = { kind: m.kind };
       return;
     }
     const state = slot.inFlight.splice(at, 1)[0]!;
@@ -197,7 +197,7 @@ export class EvaluationPool {
         this.options.onProgress?.(this.done, this.total);
         break;
       case 'fault':
-        state.poisoned[m.evaluable] = m.kind;
+        state.poisoned[m.evaluable] = { kind: m.kind };
         this.pending.unshift(state);
         break;
       case 'error': {
@@ -228,7 +228,7 @@ export class EvaluationPool {
       const evaluable = Atomics.load(slot.current, 0);
       if (evaluable === IDLE || now - slot.started[0]! <= this.options.hardTimeoutMs) continue;
       const state = this.running(slot);
-      if (state) state.poisoned[evaluable] = 'hard-timeout';
+      if (state) state.poisoned[evaluable] = { kind: 'hard-timeout', polls: Atomics.load(slot.polls, 0) };
       this.replace(slot);
     }
   }
@@ -243,7 +243,7 @@ export class EvaluationPool {
     const state = this.running(slot) ?? slot.inFlight[0]!;
     if (evaluable !== IDLE) {
       const memory = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' || /memory/i.test(error.message);
-      state.poisoned[evaluable] = memory ? 'out-of-memory' : 'exception';
+      state.poisoned[evaluable] = { kind: memory ? 'out-of-memory' : 'exception' };
     } else if (++state.crashes > 2) {
       slot.retired = true;
       return this.fail(new Error(`the worker evaluating profile ${state.job.profile.id} died repeatedly: ${error.message}`));

@@ -19,7 +19,10 @@ export type FromWorker =
   | { type: 'error'; job: number; message: string; stack?: string };
 
 export interface WorkerInit {
-  /** Shared watchdog cells: Int32 [0] = evaluable in progress (-1 when idle), Int32 [1] = its job; Float64 at byte 8 = its start (Date.now()). */
+  /**
+   * Shared watchdog cells: Int32 [0] = evaluable in progress (-1 when idle), Int32 [1] = its job; Float64 at byte 8 =
+   * its start (Date.now()); Int32 at byte 16 = interrupt polls it has reached (a replay stops there).
+   */
   watch: SharedArrayBuffer;
 }
 

@@ -17,6 +17,7 @@ import { WARMUP_DISTRIBUTION, WARMUP_PROFILE, WARMUP_SETTINGS } from './warmup.j
 const init = workerData as WorkerInit;
 const current = new Int32Array(init.watch, 0, 2);
 const started = new Float64Array(init.watch, 8, 1);
+const polls = new Int32Array(init.watch, 16, 1);
 setWasmMemoryCap(DEFAULT_LIMITS.wasmMemoryBytes);
 // Compile the WebAssembly module and warm the code paths now, while the pool is still preparing jobs.
 // Skipped when a job is already waiting: then the job itself pays the first-run costs.
@@ -33,7 +34,11 @@ const post = (message: FromWorker) => port.postMessage(message);
 const hook = {
   starting(evaluable: number) {
     started[0] = Date.now();
+    Atomics.store(polls, 0, 0);
     Atomics.store(current, 0, evaluable);
+  },
+  polled(count: number) {
+    Atomics.store(polls, 0, count);
   },
   limited(evaluable: number, kind: GuestError['kind']) {
     // Tell the pool at once, so a replay of this profile after a hard kill skips it.

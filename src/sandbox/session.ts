@@ -1,8 +1,7 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
-import { fixedDate, readResult, seededRandom, type GuestConfig } from '../mocks/guest-prelude.js';
-import type { InstallerHost } from '../mocks/host-api.js';
-import { InstalledApi, type ApiOptions } from '../mocks/install-api.js';
+import { fixedDate, seededRandom, type GuestConfig } from './determinism.js';
 import { classifyGuestError, type GuestError } from './guest-errors.js';
+import { GuestThrow, Marshal } from './marshal.js';
 
 /** Limits for one session (one Distribution × one profile). */
 export interface SessionLimits {
@@ -12,58 +11,142 @@ export interface SessionLimits {
   stackBytes: number;
 }
 
-/** What an evaluation produced, as host data: no handle ever leaves this module. */
+/**
+ * How much work one guest evaluation may do. `units` is deterministic: the
+ * interrupt handler polls QuickJS every ~10,000 bytecode operations, and each
+ * poll is one unit (plus one per HOST_CALLS_PER_UNIT Installer API calls), so
+ * identical inputs stop at the identical point on any machine and with any
+ * number of workers. `wallMs` is only the safety net for work QuickJS does
+ * not poll for (one long native call); a stop there depends on machine speed
+ * and is reported as such.
+ */
+export interface EvalBudget {
+  units: number;
+  wallMs: number;
+  /** Replaying an evaluation the watchdog killed: stop at this poll, where the killed run had got to. */
+  stopAtPoll?: number;
+}
+
+/** Installer API calls that count as one unit of work. */
+export const HOST_CALLS_PER_UNIT = 100;
+
+/** Why a guarded run was stopped. `budget` is deterministic; `wall` and `replay` come from wall-clock limits. */
+export type StopReason = 'budget' | 'wall' | 'replay';
+
+/** What an evaluation produced, as host data: no handle ever leaves the sandbox. */
 export type EvalOutcome =
   | { ok: true; type: string; truthy: boolean; string?: string; number?: number }
   | { ok: false; error: GuestError };
 
+/** Longest completion-value string kept (it is only described in messages). */
+const MAX_OUTCOME_STRING = 4096;
+/** Longest error name and message kept from a guest exception. */
+const MAX_ERROR_NAME = 200;
+const MAX_ERROR_MESSAGE = 2000;
+const MAX_ERROR_STACK = 8000;
+
 const FIXED_DATE_SOURCE = `(${fixedDate.toString()})`;
-const READ_RESULT_SOURCE = `(${readResult.toString()})`;
 
 /**
- * One QuickJS runtime + context with the Installer API installed. Global
- * state persists across evaluate() calls, as real scripts expect.
+ * One QuickJS runtime + context: limits, deterministic interrupts and the
+ * determinism shims. It knows nothing of the Installer: the mocks install
+ * the Installer API on it (mocks/installer-api.ts). Global state persists
+ * across evaluate() calls, as real scripts expect.
  */
 export class Session {
-  private readonly runtime: QuickJSRuntime;
-  private readonly context: QuickJSContext;
+  readonly runtime: QuickJSRuntime;
+  readonly context: QuickJSContext;
+  readonly marshal: Marshal;
+  /** Work units the last guarded run used. */
+  lastUnits = 0;
+  /** Called at every interrupt poll of a guarded run with the polls so far (the worker's watchdog reads it). */
+  onPoll: ((polls: number) => void) | undefined;
+
   private readonly owned: QuickJSHandle[] = [];
-  private readResultFn: QuickJSHandle | undefined;
-  /** The Installer API objects (system, my, choices). */
-  api!: InstalledApi;
-  private deadline = Number.POSITIVE_INFINITY;
+  private polls = 0;
+  private hostCalls = 0;
+  private unitLimit = Number.POSITIVE_INFINITY;
+  private stopAtPoll = Number.POSITIVE_INFINITY;
+  private wallDeadline = Number.POSITIVE_INFINITY;
+  private stopped: StopReason | undefined;
+  private guarding = false;
   private disposed = false;
 
-  constructor(engine: QuickJSWASMModule, private readonly limits: SessionLimits, config: GuestConfig, host: InstallerHost, apiOptions: ApiOptions) {
+  constructor(engine: QuickJSWASMModule, private readonly limits: SessionLimits, config: GuestConfig) {
     this.runtime = engine.newRuntime({ memoryLimitBytes: limits.memoryBytes, maxStackSizeBytes: limits.stackBytes });
-    this.runtime.setInterruptHandler(() => Date.now() > this.deadline);
+    this.runtime.setInterruptHandler(() => this.poll());
     this.context = this.runtime.newContext();
     try {
+      this.marshal = new Marshal(this.context);
       this.installDeterminism(config);
-      this.api = new InstalledApi(this.context, host, apiOptions);
     } catch (error) {
       this.dispose();
       throw error;
     }
   }
 
+  /** Counts one Installer API call towards the running budget. */
+  countHostCall(): void {
+    this.hostCalls++;
+  }
+
+  private poll(): boolean {
+    this.polls++;
+    this.onPoll?.(this.polls);
+    if (this.stopped) return true;
+    if (this.polls >= this.stopAtPoll) this.stopped = 'replay';
+    else if (this.polls + Math.floor(this.hostCalls / HOST_CALLS_PER_UNIT) > this.unitLimit) this.stopped = 'budget';
+    else if (Date.now() > this.wallDeadline) this.stopped = 'wall';
+    return this.stopped !== undefined;
+  }
+
   /**
-   * A seeded Math.random (a host function) and a Date with a fixed clock,
-   * installed only when a script first touches Date: most never do, and the
-   * shim is JavaScript that costs parsing time in every profile.
+   * Runs host code that may run guest code (an evaluation, reading
+   * my.result, a getter) under a budget. Once stopped, every later poll
+   * interrupts again, and the stop is reported even if the guest caught the
+   * interrupt on its way through a host function.
+   */
+  guarded<T>(budget: EvalBudget, run: () => T): { value: T; stopped: StopReason | undefined; units: number } {
+    if (this.guarding) return { value: run(), stopped: undefined, units: 0 };
+    this.guarding = true;
+    this.polls = 0;
+    this.hostCalls = 0;
+    this.stopped = undefined;
+    this.unitLimit = budget.units;
+    this.stopAtPoll = budget.stopAtPoll ?? Number.POSITIVE_INFINITY;
+    this.wallDeadline = Date.now() + budget.wallMs;
+    try {
+      const value = run();
+      this.lastUnits = this.polls + Math.floor(this.hostCalls / HOST_CALLS_PER_UNIT);
+      return { value, stopped: this.stopped, units: this.lastUnits };
+    } finally {
+      this.guarding = false;
+      this.unitLimit = Number.POSITIVE_INFINITY;
+      this.stopAtPoll = Number.POSITIVE_INFINITY;
+      this.wallDeadline = Number.POSITIVE_INFINITY;
+    }
+  }
+
+  /**
+   * A seeded Math.random (a host function) and a Date with a fixed clock.
+   * The Date shim is JavaScript (parsing costs time in every profile), so it
+   * is installed when a script first touches Date, with intrinsics captured
+   * now, before any guest code can replace them.
    */
   private installDeterminism(config: GuestConfig): void {
     const ctx = this.context;
     const random = seededRandom(config.seed);
-    ctx.getProp(ctx.global, 'Math').consume((math) => ctx.newFunction('random', () => ctx.newNumber(random())).consume((fn) => ctx.setProp(math, 'random', fn)));
-    const realDate = ctx.getProp(ctx.global, 'Date');
-    this.owned.push(realDate);
+    ctx.getProp(ctx.global, 'Math').consume((math) =>
+      ctx.newFunction('random', () => ctx.newNumber(random())).consume((fn) => ctx.defineProp(math, 'random', { value: fn, configurable: true, enumerable: false })),
+    );
+    const realDate = this.own(ctx.getProp(ctx.global, 'Date'));
+    const define = ctx.getProp(ctx.global, 'Object').consume((object) => this.own(ctx.getProp(object, 'defineProperty')));
     let fixed: QuickJSHandle | undefined;
     const install = (): QuickJSHandle => {
       if (!fixed) {
         const shim = ctx.unwrapResult(ctx.evalCode(FIXED_DATE_SOURCE, 'distsim-date.js', { type: 'global' }));
-        fixed = shim.consume((f) => ctx.newNumber(config.now).consume((now) => ctx.unwrapResult(ctx.callFunction(f, ctx.undefined, realDate, now))));
-        this.owned.push(fixed);
+        fixed = shim.consume((f) => ctx.newNumber(config.now).consume((now) => ctx.unwrapResult(ctx.callFunction(f, ctx.undefined, realDate, now, define, ctx.global))));
+        this.own(fixed);
       }
       return fixed;
     };
@@ -78,52 +161,94 @@ export class Session {
     });
   }
 
+  private own(handle: QuickJSHandle): QuickJSHandle {
+    this.owned.push(handle);
+    return handle;
+  }
+
   /** Evaluates program text at global scope (sloppy mode) and reports its completion value. */
-  evaluate(code: string, filename: string, timeoutMs: number): EvalOutcome {
+  evaluate(code: string, filename: string, budget: EvalBudget): EvalOutcome {
     const ctx = this.context;
-    this.deadline = Date.now() + timeoutMs;
-    try {
+    const run = this.guarded(budget, (): EvalOutcome => {
       const result = ctx.evalCode(code, filename, { type: 'global' });
       if (result.error) return { ok: false, error: this.takeError(result.error) };
-      const value = result.value;
-      try {
-        return describe(ctx, value);
-      } finally {
-        value.dispose();
-      }
-    } finally {
-      this.deadline = Number.POSITIVE_INFINITY;
-    }
+      return result.value.consume((value) => this.describe(value));
+    });
+    return run.stopped ? { ok: false, error: stoppedError(run.stopped) } : run.value;
   }
 
-  /** Reads my.result under a deadline (its fields may be guest getters). */
-  readResult(timeoutMs: number): { ok: true; value: string } | { ok: false; error: GuestError } {
+  /** A guest exception as host data; reading it may run guest getters, so it stays inside the guard. */
+  takeError(handle: QuickJSHandle): GuestError {
     const ctx = this.context;
-    this.deadline = Date.now() + timeoutMs;
-    try {
-      this.readResultFn ??= ctx.unwrapResult(ctx.evalCode(READ_RESULT_SOURCE, 'distsim-result.js', { type: 'global' }));
-      const r = this.api.readResult(this.readResultFn);
-      return r.ok ? r : { ok: false, error: this.takeError(r.error) };
-    } finally {
-      this.deadline = Number.POSITIVE_INFINITY;
-    }
-  }
-
-  private takeError(handle: QuickJSHandle): GuestError {
-    // Lift the limits so dumping an out-of-memory error can allocate (aesthetics.md §c.8).
+    // Lift the heap limit so an out-of-memory error can be read at all.
     this.runtime.setMemoryLimit(-1);
     try {
-      let dumped: unknown;
-      try {
-        this.deadline = Date.now() + 1000;
-        dumped = this.context.dump(handle);
-      } catch {
-        dumped = null;
+      const type = ctx.typeof(handle);
+      if (type === 'object' && !ctx.sameValue(handle, ctx.null)) {
+        const field = (key: string, max: number): string | undefined => {
+          try {
+            return this.marshal.read(handle, key).consume((v) => (ctx.typeof(v) === 'undefined' ? undefined : cap(this.marshal.stringOf(v), max)));
+          } catch (error) {
+            if (error instanceof GuestThrow) {
+              error.handle.dispose();
+              return undefined;
+            }
+            throw error;
+          }
+        };
+        const name = field('name', MAX_ERROR_NAME);
+        const message = field('message', MAX_ERROR_MESSAGE) ?? this.printable(handle);
+        return classifyGuestError({ name, message, stack: field('stack', MAX_ERROR_STACK) });
       }
-      return classifyGuestError(dumped);
+      const text = this.printable(handle);
+      return classifyGuestError(type === 'string' ? text : { name: typeLabel(type), message: text });
+    } catch {
+      // Reading the error failed inside the engine: what a heap exhausted to the last byte looks like.
+      return classifyGuestError(null);
     } finally {
       handle.dispose();
       this.runtime.setMemoryLimit(this.limits.memoryBytes);
+    }
+  }
+
+  /** String(value), capped; '[unprintable value]' when that throws. */
+  private printable(handle: QuickJSHandle): string {
+    try {
+      return cap(this.marshal.stringOf(handle), MAX_ERROR_MESSAGE);
+    } catch (error) {
+      if (!(error instanceof GuestThrow)) throw error;
+      error.handle.dispose();
+      return '[unprintable value]';
+    }
+  }
+
+  private describe(value: QuickJSHandle): EvalOutcome {
+    const ctx = this.context;
+    const type = ctx.typeof(value);
+    switch (type) {
+      case 'undefined':
+        return { ok: true, type, truthy: false };
+      case 'boolean':
+        return { ok: true, type, truthy: ctx.sameValue(value, ctx.true) };
+      case 'number': {
+        const n = ctx.getNumber(value);
+        return { ok: true, type, truthy: n !== 0 && !Number.isNaN(n), number: n };
+      }
+      case 'string': {
+        const s = this.marshal.string(value);
+        return { ok: true, type, truthy: s.length > 0, string: cap(s, MAX_OUTCOME_STRING) };
+      }
+      case 'object': {
+        // typeof null is 'object'
+        const isNull = ctx.sameValue(value, ctx.null);
+        return { ok: true, type: isNull ? 'null' : 'object', truthy: !isNull };
+      }
+      case 'bigint': {
+        const s = ctx.getBigInt(value).toString();
+        return { ok: true, type, truthy: s !== '0', string: cap(s, MAX_OUTCOME_STRING) };
+      }
+      default:
+        return { ok: true, type, truthy: true };
     }
   }
 
@@ -136,9 +261,8 @@ export class Session {
     this.disposed = true;
     let clean = true;
     try {
-      this.api?.dispose();
-      this.readResultFn?.dispose();
-      for (const h of this.owned.reverse()) h.dispose();
+      this.marshal?.dispose();
+      for (const h of this.owned.reverse()) if (h.alive) h.dispose();
       this.owned.length = 0;
     } catch {
       clean = false;
@@ -153,33 +277,22 @@ export class Session {
   }
 }
 
-function describe(ctx: QuickJSContext, value: QuickJSHandle): EvalOutcome {
-  const type = ctx.typeof(value);
-  switch (type) {
-    case 'undefined':
-      return { ok: true, type, truthy: false };
-    case 'boolean': {
-      const b = ctx.dump(value) === true;
-      return { ok: true, type, truthy: b };
-    }
-    case 'number': {
-      const n = ctx.getNumber(value);
-      return { ok: true, type, truthy: n !== 0 && !Number.isNaN(n), number: n };
-    }
-    case 'string': {
-      const s = ctx.getString(value);
-      return { ok: true, type, truthy: s.length > 0, string: s.length > 4096 ? s.slice(0, 4096) : s };
-    }
-    case 'object': {
-      // typeof null is 'object'
-      const isNull = ctx.sameValue(value, ctx.null);
-      return { ok: true, type: isNull ? 'null' : 'object', truthy: !isNull };
-    }
-    case 'bigint': {
-      const s = ctx.getBigInt(value).toString();
-      return { ok: true, type, truthy: s !== '0', string: s };
-    }
-    default:
-      return { ok: true, type, truthy: true };
-  }
+/** The error an evaluation stopped by a limit reports, whatever the guest did with the interrupt. */
+export function stoppedError(reason: StopReason): GuestError {
+  return reason === 'budget'
+    ? { kind: 'timeout', name: 'InternalError', message: 'interrupted', frames: [] }
+    : { kind: 'hard-timeout', name: 'InternalError', message: 'stopped by the wall-clock limit', frames: [] };
+}
+
+function typeLabel(type: string): string {
+  return type === 'object' ? 'null' : type;
+}
+
+/** Keeps at most `max` UTF-16 code units, without splitting a surrogate pair, marking the cut. */
+export function cap(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}… [${text.length - end} more characters]`;
 }

@@ -1,4 +1,5 @@
 import { createDiagnostic } from '../diagnostics/diagnostic.js';
+import { clip, MAX_ARG_LENGTH } from '../diagnostics/sink.js';
 import type { Evaluable } from '../distribution/model.js';
 import type { Profile, Volume } from '../profile/types.js';
 import type { CheckResult, ResultType, VolumeResult } from '../types.js';
@@ -90,15 +91,15 @@ function resultType(ev: Evaluator, type: string | null, evaluable: Evaluable): R
   if (type === 'Fatal') return 'Fatal';
   if (type === 'Warn') return 'Warn';
   if (type === 'Warning') {
-    ev.diagnostics.push(createDiagnostic('CHECK_RESULT_TYPE_WARNING_SPELLING', `my.result.type = 'Warning' treated as ${ev.settings.policies['warning-result-type'] === 'warn' ? "'Warn'" : "'Fatal'"} (policy warning-result-type)`, at));
+    ev.sink.add(createDiagnostic('CHECK_RESULT_TYPE_WARNING_SPELLING', `my.result.type = 'Warning' treated as ${ev.settings.policies['warning-result-type'] === 'warn' ? "'Warn'" : "'Fatal'"} (policy warning-result-type)`, at));
     return ev.settings.policies['warning-result-type'] === 'warn' ? 'Warn' : 'Fatal';
   }
   const policy = ev.settings.policies['missing-result-type'];
   const as = policy === 'warn' ? 'Warn' : 'Fatal';
   if (type === null || type === '') {
-    ev.diagnostics.push(createDiagnostic('CHECK_RESULT_TYPE_MISSING', `${evaluable.source} returned false without my.result.type; treated as '${as}' (policy missing-result-type=${policy})`, at));
+    ev.sink.add(createDiagnostic('CHECK_RESULT_TYPE_MISSING', `${evaluable.source} returned false without my.result.type; treated as '${as}' (policy missing-result-type=${policy})`, at));
   } else {
-    ev.diagnostics.push(createDiagnostic('CHECK_RESULT_TYPE_UNKNOWN', `my.result.type = '${type}' is not 'Fatal' or 'Warn'; treated as '${as}' (policy missing-result-type=${policy})`, { ...at, args: { type } }));
+    ev.sink.add(createDiagnostic('CHECK_RESULT_TYPE_UNKNOWN', `my.result.type = '${clip(type, MAX_ARG_LENGTH)}' is not 'Fatal' or 'Warn'; treated as '${as}' (policy missing-result-type=${policy})`, { ...at, args: { type } }));
   }
   return as;
 }

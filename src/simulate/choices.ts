@@ -15,7 +15,7 @@ export function evaluateChoices(ev: Evaluator): ChoiceResult[] {
   const walk = (nodes: OutlineNode[], parent: string | null) => {
     for (const node of nodes) {
       if (!known.has(node.choice)) {
-        ev.diagnostics.push(createDiagnostic('OUTLINE_UNKNOWN_CHOICE', `the choices-outline names choice '${node.choice}', which is not defined; the line is skipped`, {
+        ev.sink.add(createDiagnostic('OUTLINE_UNKNOWN_CHOICE', `the choices-outline names choice '${node.choice}', which is not defined; the line is skipped`, {
           location: { file: ev.dist.path, ...node.position },
           args: { choice: node.choice },
         }));
@@ -64,7 +64,7 @@ export function evaluateChoices(ev: Evaluator): ChoiceResult[] {
     settled = !changed;
   }
   if (!settled) {
-    ev.diagnostics.push(createDiagnostic('CHOICES_DID_NOT_SETTLE', `choice expressions still changed after ${ev.settings.limits.maxChoicePasses} passes; the last state is reported`, {
+    ev.sink.add(createDiagnostic('CHOICES_DID_NOT_SETTLE', `choice expressions still changed after ${ev.settings.limits.maxChoicePasses} passes; the last state is reported`, {
       args: { passes: ev.settings.limits.maxChoicePasses },
     }));
   }

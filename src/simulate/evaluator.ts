@@ -1,10 +1,13 @@
 import { createDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { DiagnosticSink } from '../diagnostics/sink.js';
+import { MAX_RESULT_TEXT, type ResultFields } from '../mocks/install-api.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { AttributeValue, Distribution, Evaluable } from '../distribution/model.js';
 import type { InstallerHost } from '../mocks/host-api.js';
 import type { Volume } from '../profile/types.js';
 import type { GuestError } from '../sandbox/guest-errors.js';
-import type { EvalOutcome } from '../sandbox/session.js';
+import type { EvalBudget, EvalOutcome } from '../sandbox/session.js';
+import { DEFAULT_LIMITS, UNITS_PER_MS } from './limits.js';
 import { guestLocation } from './locations.js';
 import type { EvaluationHook, RunSettings, SessionLike } from './settings.js';
 
@@ -24,7 +27,7 @@ export class EngineFault extends Error {
 
 const POISON_MESSAGES: Record<GuestError['kind'], string> = {
   timeout: 'interrupted',
-  'hard-timeout': 'stopped by the watchdog',
+  'hard-timeout': 'stopped by the wall-clock watchdog',
   'out-of-memory': 'out of memory',
   'stack-overflow': 'stack overflow',
   syntax: 'syntax error',
@@ -47,10 +50,11 @@ const ERROR_CODES: Record<GuestError['kind'], DiagnosticCode> = {
  * semantics (checks.ts, choices.ts, packages.ts) are built on it.
  */
 export class Evaluator {
-  readonly diagnostics: Diagnostic[] = [];
-  private spentMs = 0;
+  private spentUnits = 0;
   private boundTarget: string | undefined = 'unset';
   private boundChoice: string | undefined = 'unset';
+  private readonly unitsPerEvaluation: number;
+  private readonly unitsPerProfile: number;
 
   constructor(
     readonly dist: Distribution,
@@ -58,21 +62,36 @@ export class Evaluator {
     readonly host: InstallerHost,
     private readonly session: SessionLike,
     private readonly hook: EvaluationHook | undefined,
-  ) {}
+    /** The profile's diagnostics, shared with the host: bounded per code. */
+    readonly sink: DiagnosticSink,
+  ) {
+    this.unitsPerEvaluation = Math.max(1, Math.ceil(settings.limits.timeoutMs * UNITS_PER_MS));
+    this.unitsPerProfile = Math.max(1, Math.ceil(settings.limits.profileBudgetMs * UNITS_PER_MS));
+    if (hook?.polled) session.onPoll = (polls) => hook.polled!(polls);
+  }
+
+  /** The budget of one evaluation (or of reading my.result after it). */
+  private budget(stopAtPoll?: number): EvalBudget {
+    const wallMs = this.settings.limits.hardTimeoutMs ?? DEFAULT_LIMITS.hardTimeoutMs;
+    return { units: this.unitsPerEvaluation, wallMs, ...(stopAtPoll !== undefined && { stopAtPoll }) };
+  }
 
   resetResult(): void {
     this.session.api.resetResult();
   }
 
-  readResult(): { type: string | null; title: string | null; message: string | null } {
-    const r = this.session.readResult(this.settings.limits.timeoutMs);
+  readResult(): ResultFields {
+    const r = this.session.api.readResult(this.budget());
+    const ev = this.host.current ?? this.lastCheck;
     if (!r.ok) {
       // my.result.message with a throwing getter or toString: report it against the check that set it.
-      const ev = this.host.current ?? this.lastCheck;
       if (ev) this.reportError(ev, r.error, 'value');
       return { type: null, title: null, message: null };
     }
-    return JSON.parse(r.value) as { type: string | null; title: string | null; message: string | null };
+    if (r.truncated.length > 0 && ev) {
+      this.report('OUTPUT_TRUNCATED', `my.result.${r.truncated.join(' and my.result.')} set by ${ev.source} was longer than ${MAX_RESULT_TEXT} characters and was cut`, ev, `result:${ev.id}`, { fields: r.truncated.join(',') });
+    }
+    return r.value;
   }
 
   /** A Boolean-or-JavaScript attribute. `previous` is kept when a choice expression fails (policy choice-exception). */
@@ -96,50 +115,51 @@ export class Evaluator {
     return result;
   }
 
-  private readonly reported = new Set<string>();
   /** The last check evaluated (a hostile my.result is reported against it). */
   lastCheck: Evaluable | undefined;
 
   report(code: DiagnosticCode, message: string, ev: Evaluable, key: string, args?: Diagnostic['args'], location?: Diagnostic['location']): void {
-    const k = `${code}\u0000${key}`;
-    if (this.reported.has(k)) return;
-    this.reported.add(k);
-    this.diagnostics.push(createDiagnostic(code, message, { location: location ?? { file: this.dist.path, ...ev.position }, source: ev.source, ...(args && { args }) }));
+    this.sink.add(createDiagnostic(code, message, { location: location ?? { file: this.dist.path, ...ev.position }, source: ev.source, ...(args && { args }) }), key);
   }
 
   evaluate(id: number, purpose: Purpose): EvalOutcome {
     const ev = this.dist.evaluables[id]!;
-    const poisoned = this.settings.poisoned?.[id];
-    if (poisoned) {
-      // Stopped from outside in an earlier attempt (the runner replays the profile): fail it without running it.
-      const error: GuestError = { kind: poisoned, name: 'InternalError', message: POISON_MESSAGES[poisoned], frames: [] };
-      if (poisoned === 'exception') {
-        this.report('SANDBOX_WORKER_LOST', `the worker died while evaluating ${ev.source}; it counts as failed`, ev, 'lost');
-      } else this.reportError(ev, error, purpose);
-      return { ok: false, error };
+    const poison = this.settings.poisoned?.[id];
+    let stopAtPoll: number | undefined;
+    if (poison) {
+      if (poison.kind === 'hard-timeout' && poison.polls !== undefined && poison.polls > 0) {
+        // Killed by the watchdog after `polls` interrupt polls: run it again up to that point, so its effects before the kill stay.
+        stopAtPoll = poison.polls;
+      } else {
+        // Stopped from outside before QuickJS ever polled (or the worker died): fail it without running it.
+        const error: GuestError = { kind: poison.kind, name: 'InternalError', message: POISON_MESSAGES[poison.kind], frames: [] };
+        if (poison.kind === 'exception') {
+          this.report('SANDBOX_WORKER_LOST', `the worker died while evaluating ${ev.source}; it counts as failed`, ev, 'lost');
+        } else this.reportError(ev, error, purpose);
+        return { ok: false, error };
+      }
     }
     const limited = this.limited.get(id);
     if (limited) return { ok: false, error: limited };
-    if (this.spentMs > this.settings.limits.profileBudgetMs) {
-      this.report('PROFILE_TIME_BUDGET_EXCEEDED', `the profile's evaluations used more than ${this.settings.limits.profileBudgetMs} ms; ${ev.source} and later evaluations count as failed`, ev, 'budget', { budgetMs: this.settings.limits.profileBudgetMs });
+    if (this.spentUnits > this.unitsPerProfile) {
+      this.report('PROFILE_TIME_BUDGET_EXCEEDED', `the profile's evaluations used more than ${this.settings.limits.profileBudgetMs} ms of work; ${ev.source} and later evaluations count as failed`, ev, 'budget', { budgetMs: this.settings.limits.profileBudgetMs });
       return { ok: false, error: { kind: 'timeout', name: 'InternalError', message: 'profile time budget exceeded', frames: [] } };
     }
     this.host.current = ev;
     this.hook?.starting(id);
-    const started = performance.now();
     let outcome: EvalOutcome;
     try {
-      outcome = this.session.evaluate(ev.code, ev.source, this.settings.limits.timeoutMs);
+      outcome = this.session.evaluate(ev.code, ev.source, this.budget(stopAtPoll));
     } catch (error) {
       throw new EngineFault(id, error instanceof RangeError ? 'stack-overflow' : 'exception', error);
     } finally {
-      this.spentMs += performance.now() - started;
+      this.spentUnits += this.session.lastUnits;
       this.host.current = undefined;
     }
     if (!outcome.ok) {
       this.reportError(ev, outcome.error, purpose);
       // A limit hit is deterministic: running the expression again (each choice pass would) only costs the limit again.
-      if (outcome.error.kind === 'timeout' || outcome.error.kind === 'out-of-memory' || outcome.error.kind === 'stack-overflow') {
+      if (outcome.error.kind === 'timeout' || outcome.error.kind === 'hard-timeout' || outcome.error.kind === 'out-of-memory' || outcome.error.kind === 'stack-overflow') {
         this.limited.set(id, outcome.error);
         this.hook?.limited?.(id, outcome.error.kind);
       }
@@ -160,15 +180,17 @@ export class Evaluator {
     const limits = this.settings.limits;
     const what =
       error.kind === 'timeout'
-        ? `ran past its time limit (${limits.timeoutMs} ms)`
+        ? `ran past its time limit (${limits.timeoutMs} ms of work, counted deterministically)`
         : error.kind === 'hard-timeout'
-          ? `ran past the hard time limit (${limits.hardTimeoutMs ?? limits.timeoutMs} ms) inside a native call, where the interrupt handler is not polled; its worker was stopped`
+          ? `ran past the wall-clock limit (${limits.hardTimeoutMs ?? DEFAULT_LIMITS.hardTimeoutMs} ms) inside a native call, where QuickJS does not poll its interrupt handler; this outcome depends on machine speed`
           : error.kind === 'out-of-memory'
             ? `ran out of memory (limit ${Math.round(limits.memoryBytes / 1048576)} MiB)`
             : error.kind === 'stack-overflow'
               ? 'overflowed its stack'
               : `threw ${error.name}: ${error.message}`;
-    this.report(code, `${ev.source} ${what}${consequence}`, ev, `${ev.id}:${error.name}:${error.message}`, { kind: error.kind, error: `${error.name}: ${error.message}` }, location);
+    const args: NonNullable<Diagnostic['args']> = { kind: error.kind, error: `${error.name}: ${error.message}` };
+    if (error.kind === 'hard-timeout') args.machineSpeedDependent = true;
+    this.report(code, `${ev.source} ${what}${consequence}`, ev, `${ev.id}:${error.name}:${error.message}`, args, location);
   }
 
   bindTarget(volume: Volume | undefined): void {

@@ -1,4 +1,5 @@
 import { createDiagnostic } from '../diagnostics/diagnostic.js';
+import { clip, MAX_ARG_LENGTH } from '../diagnostics/sink.js';
 import type { AttributeValue, Evaluable, OutlineNode } from '../distribution/model.js';
 import type { PackageResult, ProfileResult, RestartAction } from '../types.js';
 import type { Evaluator } from './evaluator.js';
@@ -8,13 +9,13 @@ import type { Evaluator } from './evaluator.js';
  * a pkg-ref installs when a selected outline choice references it and its
  * `active` is true; the restart action is the highest among installed ones.
  */
-const RESTART_RANK: Record<string, RestartAction> = {
-  none: 'None',
-  recommendrestart: 'RecommendRestart',
-  requirelogout: 'RequireLogout',
-  requirerestart: 'RequireRestart',
-  requireshutdown: 'RequireShutdown',
-};
+const RESTART_RANK = new Map<string, RestartAction>([
+  ['none', 'None'],
+  ['recommendrestart', 'RecommendRestart'],
+  ['requirelogout', 'RequireLogout'],
+  ['requirerestart', 'RequireRestart'],
+  ['requireshutdown', 'RequireShutdown'],
+]);
 const RESTART_ORDER: RestartAction[] = ['None', 'RecommendRestart', 'RequireLogout', 'RequireRestart', 'RequireShutdown'];
 export function evaluateDomains(ev: Evaluator): ProfileResult['domains'] {
   const d = ev.dist.domains;
@@ -44,7 +45,7 @@ export function evaluatePackages(ev: Evaluator): PackageResult[] {
   return [...usedBy].map(([id, choiceIds]) => {
     const ref = refs.get(id);
     if (!ref?.path) {
-      ev.diagnostics.push(createDiagnostic('PKG_REF_UNDEFINED', `pkg-ref '${id}' (used by ${choiceIds.join(', ')}) has no definition with a package path`, {
+      ev.sink.add(createDiagnostic('PKG_REF_UNDEFINED', `pkg-ref '${id}' (used by ${choiceIds.join(', ')}) has no definition with a package path`, {
         ...(ref && { location: { file: ev.dist.path, ...ref.position } }),
         args: { pkgRef: id },
       }));
@@ -71,9 +72,9 @@ export function restartAction(ev: Evaluator, packages: PackageResult[]): Restart
       raw = outcome.ok && outcome.type === 'string' ? outcome.string : outcome.ok ? `(${outcome.type})` : undefined;
     }
     if (raw === undefined) continue;
-    const action = RESTART_RANK[raw.trim().toLowerCase()];
+    const action = RESTART_RANK.get(raw.trim().toLowerCase());
     if (!action) {
-      ev.diagnostics.push(createDiagnostic('RESTART_ACTION_UNKNOWN', `pkg-ref '${pkg.id}': '${raw}' is not a restart action; None is used`, {
+      ev.sink.add(createDiagnostic('RESTART_ACTION_UNKNOWN', `pkg-ref '${pkg.id}': '${clip(raw, MAX_ARG_LENGTH)}' is not a restart action; None is used`, {
         ...(where ? { location: { file: ev.dist.path, ...where.position }, source: where.source } : ref && { location: { file: ev.dist.path, ...ref.position } }),
         args: { value: raw },
       }));

@@ -1,10 +1,11 @@
 import type { QuickJSWASMModule } from 'quickjs-emscripten';
-import { createDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Distribution } from '../distribution/model.js';
 import { InstallerHost } from '../mocks/host-api.js';
 import { sysctlView } from '../profile/rosetta.js';
 import type { Profile } from '../profile/types.js';
-import { Session } from '../sandbox/session.js';
+import { DiagnosticSink } from '../diagnostics/sink.js';
+import { InstallerSession } from '../mocks/installer-session.js';
 import type { BlockerCode, ProfileResult } from '../types.js';
 import { decideArchitecture } from './arch-gate.js';
 import { installationCheck, volumeCheck } from './checks.js';
@@ -18,7 +19,7 @@ export type { EvaluationHook, RunLimits, RunSettings, SessionFactory, SessionLik
 
 /** Sessions in fresh QuickJS runtimes of one WASM module. */
 export function quickjsSessions(engine: QuickJSWASMModule): SessionFactory {
-  return (limits, config, host, api) => new Session(engine, limits, config, host, api);
+  return (limits, config, host, api) => new InstallerSession(engine, limits, config, host, api);
 }
 
 /**
@@ -30,21 +31,22 @@ export function quickjsSessions(engine: QuickJSWASMModule): SessionFactory {
  */
 export function runProfile(sessions: SessionFactory, dist: Distribution, profile: Profile, settings: RunSettings, hook?: EvaluationHook): ProfileResult {
   const gate = decideArchitecture(dist, profile);
-  const host = new InstallerHost(dist, profile, sysctlView(profile, gate.translated), settings.policies, { logBytes: settings.limits.logBytes });
+  const sink = new DiagnosticSink();
+  const host = new InstallerHost(dist, profile, sysctlView(profile, gate.translated), settings.policies, { logBytes: settings.limits.logBytes }, sink);
   const session = sessions(
     { memoryBytes: settings.limits.memoryBytes, stackBytes: settings.limits.stackBytes },
     { now: settings.now, seed: settings.seed },
     host,
     { choices: dist.choices.map((c) => c.id), maxArgumentLength: 1 << 20 },
   );
-  const ev = new Evaluator(dist, settings, host, session, hook);
+  const ev = new Evaluator(dist, settings, host, session, hook, sink);
   let result: ProfileResult | undefined;
   try {
     result = evaluate(ev, profile, gate);
   } finally {
-    if (!session.dispose()) ev.diagnostics.push(createDiagnostic('SANDBOX_TEARDOWN_ABORT', 'the QuickJS module aborted during teardown and was replaced'));
+    if (!session.dispose()) sink.report('SANDBOX_TEARDOWN_ABORT', 'the QuickJS module aborted during teardown and was replaced');
   }
-  return { ...result, diagnostics: [...gate.diagnostics, ...ev.diagnostics, ...host.diagnostics].sort(byLocation) };
+  return { ...result, diagnostics: [...gate.diagnostics, ...sink.list()].sort(byLocation) };
 }
 
 function evaluate(ev: Evaluator, profile: Profile, gate: ReturnType<typeof decideArchitecture>): ProfileResult {

@@ -11,6 +11,9 @@ import type { RunSettings } from './settings.js';
 
 export { DEFAULT_LIMITS, DEFAULT_NOW, DEFAULT_SEED } from './limits.js';
 
+/** How long after the in-engine wall-clock check the pool's watchdog stops a worker. */
+const WATCHDOG_MARGIN_MS = 500;
+
 export interface SimulateOptions {
   policies?: Partial<Policies>;
   limits?: Partial<typeof DEFAULT_LIMITS>;
@@ -43,7 +46,8 @@ export async function simulateMany(distributions: Distribution[], profiles: Prof
   const jobs = distributions.flatMap((distribution) => profiles.map((profile) => ({ distribution, profile, settings })));
   const pool = new EvaluationPool({
     workers: Math.min(options.workers ?? availableParallelism(), jobs.length),
-    hardTimeoutMs: Math.max(limits.hardTimeoutMs, limits.timeoutMs),
+    // The interrupt handler's own wall-clock check fires at hardTimeoutMs; the watchdog only for a guest stuck in a native call.
+    hardTimeoutMs: limits.hardTimeoutMs + WATCHDOG_MARGIN_MS,
     wasmMemoryCap: limits.wasmMemoryBytes,
     ...(options.onProgress && { onProgress: options.onProgress }),
   });
