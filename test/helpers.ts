@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseDistribution, type ParseOptions } from '../src/distribution/parse.js';
 import { applyOverrides, loadProfiles } from '../src/profile/index.js';
@@ -103,4 +104,18 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+let tempDir: string | undefined;
+
+/** Writes a file into this test process's temporary directory (removed when the process exits) and returns its path. */
+export function writeTemp(name: string, content: string | Uint8Array): string {
+  if (tempDir === undefined) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'distsim-test-'));
+    tempDir = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const file = path.join(tempDir, name);
+  writeFileSync(file, content);
+  return file;
 }

@@ -69,10 +69,10 @@ function bounded(d: Diagnostic): Diagnostic {
   return message === d.message && args === d.args ? d : { ...d, message, ...(args && { args }) };
 }
 
-/** Shortens text to `max` code units (never splitting a surrogate pair), marking the cut. */
+/** Shortens text to at most `max` code units (never splitting a surrogate pair), the last one marking the cut. */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
-  let end = max;
+  let end = max - 1;
   const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end--;
   return `${text.slice(0, end)}…`;
