@@ -88,5 +88,6 @@ export function predicateFromText(text: string, position: Position = { line: 1, 
 
 /** Maps an offset inside a predicate (a PredicateSyntaxError's `offset`, a clause span) to its file position. */
 export function predicatePosition(source: PredicateSource, offset: number): Position {
-  return codeOffsetToSource({ id: -1, source: '', code: source.text, position: source.position, segments: source.segments }, offset);
+  const segments = source.segments.length > 0 ? source.segments : [0, source.position.line, source.position.column];
+  return codeOffsetToSource({ id: -1, source: '', code: source.text, position: source.position, segments }, offset);
 }

@@ -137,6 +137,7 @@ export class Lexer {
         this.pos = close + 1;
         return { kind: 'string', start, end: this.pos, text: t.slice(start, this.pos), value: out };
       }
+      if (close + 1 >= t.length) throw new PredicateSyntaxError('unterminated string literal', start);
       const [decoded, length] = decodeEscape(t, close);
       out += decoded;
       this.pos = close + length;
@@ -155,8 +156,7 @@ function indexOfEither(t: string, a: string, b: string, from: number): number {
 
 /** C-style escapes; an unknown escaped character stands for itself. Returns [text, length consumed]. */
 function decodeEscape(t: string, at: number): [string, number] {
-  const c = t[at + 1];
-  if (c === undefined) throw new PredicateSyntaxError('unterminated string literal', at);
+  const c = t[at + 1]!;
   const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v', a: '\x07', '0': '\0' };
   if (Object.hasOwn(simple, c)) return [simple[c]!, 2];
   if (c === 'x' || c === 'u') {

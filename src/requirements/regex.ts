@@ -23,7 +23,7 @@ export const MAX_PATTERN_LENGTH = 1000;
 /** Largest compiled program (counted repetition expands it). */
 export const MAX_PROGRAM_STATES = 10_000;
 /** Most state visits one match may take before it is abandoned. */
-export const MAX_MATCH_STEPS = 20_000_000;
+export const MAX_MATCH_STEPS = 5_000_000;
 /** Deepest group nesting inside a pattern. */
 const MAX_GROUP_DEPTH = 100;
 /** Largest bound in `{n,m}`. */
