@@ -113,7 +113,7 @@ export function decodeStringsBytes(bytes: Uint8Array): string {
 
 /** Accepts the string-table parser's result whether it is a Map or a null-prototype record. */
 function toMap(table: ReadonlyMap<string, string> | Record<string, string>): Map<string, string> {
-  if (table instanceof Map) return new Map(table);
+  if (table instanceof Map) return table as Map<string, string>;
   const out = new Map<string, string>();
   for (const key of Object.keys(table)) out.set(key, (table as Record<string, string>)[key]!);
   return out;

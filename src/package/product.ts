@@ -84,7 +84,7 @@ export function readPackageContents(archive: XarArchive, options: { file?: strin
 }
 
 export interface SynthesizeOptions {
-  /** The package's file name, written as the pkg-ref's URL (`#name.pkg`). */
+  /** The package's file name, written as the pkg-ref's URL (`#name.pkg`); default `<identifier>.pkg`. */
   fileName: string;
   /**
    * `hostArchitectures` to write; productbuild --synthesize writes
@@ -99,8 +99,9 @@ export interface SynthesizeOptions {
  * --synthesize writes: one `default` choice with one hidden choice holding
  * the package, its version, install size and bundle versions.
  */
-export function synthesizeComponentDistribution(info: PackageInfoFacts, options: SynthesizeOptions): string {
-  const id = info.identifier ?? options.fileName.replace(/\.pkg$/i, '');
+export function synthesizeComponentDistribution(info: PackageInfoFacts, options: Partial<SynthesizeOptions> = {}): string {
+  const fileName = options.fileName ?? `${info.identifier ?? 'package'}.pkg`;
+  const id = info.identifier ?? fileName.replace(/\.pkg$/i, '');
   const arch = options.hostArchitectures === undefined ? 'x86_64,arm64' : options.hostArchitectures;
   const versioned = new Set(info.bundleVersionIds);
   const bundles = info.bundles.filter((b) => versioned.has(b.id));
@@ -132,7 +133,7 @@ export function synthesizeComponentDistribution(info: PackageInfoFacts, options:
     `    <choice id="${attr(id)}" visible="false">\n`,
     `        <pkg-ref id="${attr(id)}"/>\n`,
     '    </choice>\n',
-    `    <pkg-ref id="${attr(id)}"${version} onConclusion="${onConclusion}"${kbytes}>#${text(options.fileName)}</pkg-ref>\n`,
+    `    <pkg-ref id="${attr(id)}"${version} onConclusion="${onConclusion}"${kbytes}>#${text(fileName)}</pkg-ref>\n`,
     `    <product id="${attr(id)}"${version}/>\n`,
     '</installer-gui-script>\n',
   ].join('');

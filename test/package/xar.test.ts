@@ -85,6 +85,17 @@ describe('xar reader: well-formed archives', () => {
     });
   });
 
+  it('reads an empty member stored with no bytes, whatever its encoding', async () => {
+    const file = build([{ path: 'Empty', content: '', checksums: false }], { editToc: (xml) => xml.replace(/<length>\d+<\/length>/, '<length>0</length>') });
+    const archive = openXar(file);
+    try {
+      assert.equal(archive.readMember('Empty').bytes.length, 0);
+      assert.equal((await archive.copyMember('Empty', new PassThrough().resume())).bytesWritten, 0);
+    } finally {
+      archive.close();
+    }
+  });
+
   it('reads a mackyle-style header with a named checksum algorithm', () => {
     const file = build([{ path: 'Distribution', content: 'd' }], { headerChecksumName: 'sha256' });
     withArchive(file, (archive) => {
@@ -139,21 +150,21 @@ describe('xar reader: well-formed archives', () => {
     }
   });
 
-  it('opens a sparse 4 GiB archive without reading its payload, and refuses to load the payload into memory', () => {
+  it('opens a sparse 64 GiB archive without reading its payload, and refuses to load the payload into memory', () => {
     const file = build([{ path: 'Distribution', content: DISTRIBUTION }], {
-      editToc: (xml) => xml.replace('</toc>', '<file id="99"><name>Payload</name><type>file</type><data><offset>100000</offset><length>4294967296</length>' +
-        '<size>4294967296</size><encoding style="application/octet-stream"/></data></file></toc>'),
+      editToc: (xml) => xml.replace('</toc>', '<file id="99"><name>Payload</name><type>file</type><data><offset>100000</offset><length>68719476736</length>' +
+        '<size>68719476736</size><encoding style="application/octet-stream"/></data></file></toc>'),
     });
     const heapStart = heapStartOf(readFileSync(file));
     const fd = openSync(file, 'r+');
-    ftruncateSync(fd, heapStart + 100000 + 4294967296);
+    ftruncateSync(fd, heapStart + 100000 + 68719476736);
     closeSync(fd);
     const started = process.hrtime.bigint();
     withArchive(file, (archive) => {
       assert.equal(archive.readMember('Distribution').bytes.toString(), DISTRIBUTION);
       rejects(() => archive.readMember('Payload'), 'XAR_TOO_LARGE');
     });
-    assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 1000, 'opening does not read the heap');
+    assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 5000, 'opening does not read the heap');
   });
 });
 
@@ -195,7 +206,7 @@ describe('xar reader: corrupt and hostile archives', () => {
     const started = Date.now();
     const error = rejects(() => openXar(build([], { rawToc: bomb, declaredTocLength: 1000n })), 'XAR_TOO_LARGE');
     assert.match(error.message, /inflates past/);
-    assert.ok(Date.now() - started < 2000);
+    assert.ok(Date.now() - started < 5000);
   });
 
   it('refuses a corrupt or malformed TOC', () => {
@@ -229,6 +240,8 @@ describe('xar reader: corrupt and hostile archives', () => {
   it('refuses deep nesting and too many entries without recursing', () => {
     const deep = '<file><name>d</name><type>directory</type>'.repeat(5000) + '</file>'.repeat(5000);
     rejects(() => openXar(build([{ path: 'Distribution', content: 'd' }], { editToc: (xml) => xml.replace('</toc>', `${deep}</toc>`) })), 'XAR_TOO_LARGE');
+    const long = '<file><name>' + 'n'.repeat(200) + '</name><type>directory</type>';
+    rejects(() => openXar(build([{ path: 'Distribution', content: 'd' }], { editToc: (xml) => xml.replace('</toc>', `${long.repeat(6)}${'</file>'.repeat(6)}</toc>`) })), 'XAR_TOO_LARGE');
     const many = Array.from({ length: 60 }, (_, i) => `<file><name>f${i}</name><type>file</type></file>`).join('');
     const file = build([], { editToc: (xml) => xml.replace('</toc>', `${many}</toc>`) });
     rejects(() => XarArchive.open(file, { maxEntries: 50 }), 'XAR_TOO_LARGE');
@@ -263,7 +276,7 @@ describe('xar reader: corrupt and hostile archives', () => {
     withArchive(bomb, (archive) => {
       const started = Date.now();
       rejects(() => archive.readMember('Distribution'), 'XAR_TOO_LARGE');
-      assert.ok(Date.now() - started < 2000);
+      assert.ok(Date.now() - started < 5000);
     });
     const huge = build([{ path: 'Distribution', content: 'x', declaredSize: 2 ** 40 }]);
     withArchive(huge, (archive) => rejects(() => archive.readMember('Distribution'), 'XAR_TOO_LARGE'));
