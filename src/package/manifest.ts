@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { build, type PlistValue } from 'plist';
 import { InputError } from '../errors.js';
+import { describeFsError } from '../util/read-file.js';
+import { openRegularFile, regularFileSize } from './open-file.js';
 import type { PackageInfoFacts } from './package-info.js';
 import { child, parseXmlTree, type XmlElement } from './xml-tree.js';
 
@@ -230,7 +232,7 @@ function chunkHashes(fd: number, name: string, fileSize: number, chunkSize: numb
     try {
       n = readSync(fd, buffer, 0, want, position);
     } catch (error) {
-      throw new InputError(`cannot read ${name}: ${(error as Error).message}`, { code: 'FILE_UNREADABLE' });
+      throw new InputError(`cannot read ${name}: ${describeFsError(error)}`, { code: 'FILE_UNREADABLE', cause: error });
     }
     if (n === 0) throw new InputError(`${name}: the file shrank while it was being hashed`, { code: 'FILE_UNREADABLE' });
     hash.update(buffer.subarray(0, n));
@@ -246,26 +248,14 @@ function chunkHashes(fd: number, name: string, fileSize: number, chunkSize: numb
 }
 
 function withFile<T>(pkg: string | number, use: (fd: number, name: string, size: number) => T): T {
-  const name = typeof pkg === 'number' ? `file descriptor ${pkg}` : pkg;
-  let fd: number;
-  try {
-    fd = typeof pkg === 'number' ? pkg : openSync(pkg, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read ${name}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`, { code: 'FILE_UNREADABLE' });
+  if (typeof pkg === 'number') {
+    const name = `file descriptor ${pkg}`;
+    return use(pkg, name, regularFileSize(pkg, name));
   }
+  const { fd, size } = openRegularFile(pkg);
   try {
-    let size: number;
-    try {
-      const stat = fstatSync(fd);
-      if (!stat.isFile()) throw new InputError(`${name}: not a regular file`, { code: 'FILE_UNREADABLE' });
-      size = stat.size;
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      throw new InputError(`cannot read ${name}: ${(error as Error).message}`, { code: 'FILE_UNREADABLE' });
-    }
-    return use(fd, name, size);
+    return use(fd, pkg, size);
   } finally {
-    if (typeof pkg !== 'number') closeSync(fd);
+    closeSync(fd);
   }
 }

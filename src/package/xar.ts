@@ -1,10 +1,12 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash, type Hash } from 'node:crypto';
 import { createGunzip, createInflate, gunzipSync, inflateSync } from 'node:zlib';
 import { InputError } from '../errors.js';
+import { describeFsError } from '../util/read-file.js';
 import { hexDigest, isSupportedAlgorithm, normalizeAlgorithm } from './digest.js';
+import { openRegularFile, regularFileSize } from './open-file.js';
 import { checkHeapRanges, parseToc, type XarChecksum, type XarData, type XarEntry, type XarToc } from './toc.js';
 import { parseXmlTree } from './xml-tree.js';
 
@@ -111,11 +113,7 @@ export class XarArchive {
     this.ownsFd = ownsFd;
     this.name = name;
     this.limits = limits;
-    try {
-      this.fileSize = fstatSync(fd).size;
-    } catch (error) {
-      throw unreadable(name, error);
-    }
+    this.fileSize = regularFileSize(fd, name);
     this.header = readHeader((position, length) => this.readAt(position, length), this.fileSize, name, limits);
     this.heapStart = this.header.size + this.header.tocCompressedLength;
     this.tocCompressed = this.readAt(this.header.size, this.header.tocCompressedLength);
@@ -136,12 +134,7 @@ export class XarArchive {
 
   /** Opens `file`; the archive owns the descriptor until `close()`. */
   static open(file: string, limits: Partial<XarLimits> = {}): XarArchive {
-    let fd: number;
-    try {
-      fd = openSync(file, 'r');
-    } catch (error) {
-      throw unreadable(file, error);
-    }
+    const { fd } = openRegularFile(file);
     try {
       return new XarArchive(fd, true, file, { ...DEFAULT_XAR_LIMITS, ...limits });
     } catch (error) {
@@ -326,9 +319,7 @@ export function isXarMagic(bytes: Uint8Array): boolean {
 }
 
 function unreadable(name: string, error: unknown): InputError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-  return new InputError(`cannot read ${name}: ${reason}`, { code: 'FILE_UNREADABLE' });
+  return new InputError(`cannot read ${name}: ${describeFsError(error)}`, { code: 'FILE_UNREADABLE', cause: error });
 }
 
 function unsupportedEncoding(name: string, path: string, encoding: string): InputError {

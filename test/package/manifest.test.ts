@@ -143,7 +143,9 @@ describe('MDM InstallApplication manifest', () => {
     assert.throws(() => buildManifest(pkg, { url: 'u', chunkSize: 0 }), code('MANIFEST_CHUNK_SIZE_INVALID'));
     assert.throws(() => buildManifest(tmp.write('empty.pkg', Buffer.alloc(0)), { url: 'u' }), code('MANIFEST_PACKAGE_EMPTY'));
     assert.throws(() => buildManifest(`${tmp.dir}/none.pkg`, { url: 'u' }), code('FILE_UNREADABLE'));
-    assert.throws(() => buildManifest(tmp.dir, { url: 'u' }), code('FILE_UNREADABLE'));
+    assert.throws(() => buildManifest(tmp.dir, { url: 'u' }), code('FILE_NOT_REGULAR'));
+    assert.throws(() => checkManifest('<plist/>', '/dev/zero'), code('MANIFEST_INVALID'));
+    assert.throws(() => buildManifest('/dev/zero', { url: 'u' }), code('FILE_NOT_REGULAR'));
     assert.throws(() => manifestMetadata({ pkgRefs: [{ id: 'a' }], fallbackTitle: 't' }), code('MANIFEST_METADATA_MISSING'));
   });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { openSync, closeSync, ftruncateSync, readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
@@ -174,7 +175,11 @@ describe('xar reader: corrupt and hostile archives', () => {
     rejects(() => openXar(write(Buffer.from('xa'))), 'XAR_NOT_XAR');
     rejects(() => openXar(write(Buffer.from('xar!\0\x1c'))), 'XAR_TRUNCATED');
     rejects(() => openXar(tmp.dir + '/missing.pkg'), 'FILE_UNREADABLE');
-    rejects(() => openXar(tmp.dir), 'FILE_UNREADABLE');
+    rejects(() => openXar(tmp.dir), 'FILE_NOT_REGULAR');
+    const fifo = `${tmp.dir}/fifo.pkg`;
+    execFileSync('mkfifo', [fifo]);
+    rejects(() => openXar(fifo), 'FILE_NOT_REGULAR');
+    rejects(() => openXar('/dev/zero'), 'FILE_NOT_REGULAR');
   });
 
   it('refuses a header smaller than 28 bytes or longer than the file', () => {
