@@ -51,8 +51,13 @@ export interface ProductRequirements {
   home?: boolean;
 }
 
-/** Largest requirements file read. A real one is well under a kilobyte. */
-export const MAX_REQUIREMENTS_PLIST_BYTES = 1024 * 1024;
+/**
+ * Largest requirements file read. A real one is well under a kilobyte; this
+ * still holds four predicates of the longest length accepted.
+ */
+export const MAX_REQUIREMENTS_PLIST_BYTES = 256 * 1024;
+/** Most markup nodes (elements, comments, CDATA sections) read: the XML library costs tens of microseconds per node, and a real file has a few dozen. */
+const MAX_PLIST_NODES = 1024;
 /** Deepest `<dict>`/`<array>` nesting accepted (the format needs 3). */
 const MAX_PLIST_NESTING = 16;
 /** Most entries in `os`, `arch` or `bundle`. */
@@ -172,9 +177,10 @@ function parseXmlPlist(text: string, path: string): PlistValue {
   }
 }
 
-/** Entity declarations, internal DTD subsets and deep nesting, found by one linear scan. */
+/** Entity declarations, internal DTD subsets, deep nesting and too much markup, found by one linear scan. */
 function unsafeMarkup(text: string): { offset: number; reason: string } | undefined {
   let depth = 0;
+  let nodes = 0;
   let i = 0;
   while (i < text.length) {
     const found = text.indexOf('<', i);
@@ -182,6 +188,7 @@ function unsafeMarkup(text: string): { offset: number; reason: string } | undefi
     const entity = badEntity(text, i, lt);
     if (entity !== undefined) return { offset: entity, reason: "an entity other than &lt; &gt; &amp; &quot; &apos; or a character reference (write & as &amp;)" };
     if (found === -1) return undefined;
+    if (++nodes > MAX_PLIST_NODES) return { offset: lt, reason: `more than ${MAX_PLIST_NODES} elements, comments and other markup` };
     if (text.startsWith('<!--', lt)) i = after(text, lt + 4, '-->');
     else if (text.startsWith('<![CDATA[', lt)) i = after(text, lt + 9, ']]>');
     else if (text.startsWith('<?', lt)) i = after(text, lt + 2, '?>');
