@@ -5,7 +5,7 @@ import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Distribution, Evaluable } from '../distribution/model.js';
 import type { IORegistryEntry, PlistValue, Profile, SysctlValue, Volume } from '../profile/types.js';
 import type { Policies } from '../simulate/policy.js';
-import { compareVersions } from '../simulate/versions.js';
+import { compareVersions } from '../installer/versions.js';
 import { SimulatedFiles } from './filesystem.js';
 import { SimulatedRegistry } from './ioregistry.js';
 

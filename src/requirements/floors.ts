@@ -1,4 +1,4 @@
-import { compareVersions } from '../simulate/versions.js';
+import { compareVersions } from '../installer/versions.js';
 import type { RequirementKind } from './model.js';
 
 /**

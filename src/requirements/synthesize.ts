@@ -27,7 +27,7 @@
  *
  * Output is deterministic: same input, same bytes.
  */
-import { compareVersions } from '../simulate/versions.js';
+import { compareVersions } from '../installer/versions.js';
 import { requirementOsFloor } from './floors.js';
 import type { ProductRequirements } from './product-plist.js';
 

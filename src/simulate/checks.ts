@@ -4,7 +4,7 @@ import type { Evaluable } from '../distribution/model.js';
 import type { Profile, Volume } from '../profile/types.js';
 import type { CheckResult, ResultType, VolumeResult } from '../types.js';
 import type { Evaluator } from './evaluator.js';
-import { compareVersions } from './versions.js';
+import { compareVersions } from '../installer/versions.js';
 
 /**
  * installation-check and volume-check (research §4.4–4.5, §5.1): the script

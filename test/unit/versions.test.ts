@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareVersions } from '../../src/simulate/versions.js';
+import { compareVersions } from '../../src/installer/versions.js';
 
 describe('compareVersions', () => {
   const table: Array<[string, string, -1 | 0 | 1]> = [
