@@ -1,13 +1,52 @@
-import type { Diagnostic } from './diagnostics/diagnostic.js';
+import type { Diagnostic, SourceLocation } from './diagnostics/diagnostic.js';
 
-/** The JSON document `distsim run --format json` prints. Field names are a public contract. */
-export interface SimulationReport {
-  schemaVersion: 1;
+/**
+ * The report contract: the one document `distsim run --format json` prints
+ * and every reporter reads, whatever the number of files. Field names are a
+ * public contract; `schemaVersion` is bumped on any incompatible change.
+ */
+export interface RunReport {
+  schemaVersion: 2;
   tool: { name: 'distsim'; version: string };
-  distribution: { path: string; title: string | null };
-  /** Problems found while parsing, not specific to a profile. */
+  /** One entry per input, in the order given: a simulation, or the input's located error. */
+  distributions: DistributionReport[];
+}
+
+export type DistributionReport = SimulationReport | InputFailure;
+
+/** One Distribution simulated on the chosen profiles. */
+export interface SimulationReport {
+  path: string;
+  /** The <title>, resolved through the string table; null when absent. */
+  title: string | null;
+  /** Problems found while parsing, not specific to a profile (each reported once per file). */
   diagnostics: Diagnostic[];
   results: ProfileResult[];
+}
+
+/** An input that could not be simulated: unreadable, too large, malformed XML, not a Distribution. */
+export interface InputFailure {
+  path: string;
+  error: {
+    /** Stable code: XML_MALFORMED, FILE_UNREADABLE, FILE_NOT_REGULAR, FILE_TOO_LARGE, NOT_A_DISTRIBUTION, ... */
+    code: string;
+    message: string;
+    location: SourceLocation | null;
+    hint: string | null;
+  };
+}
+
+export function isInputFailure(entry: DistributionReport): entry is InputFailure {
+  return 'error' in entry;
+}
+
+/** The simulated Mac a result is for, so a reporter needs nothing but the report. */
+export interface MacSummary {
+  name: string;
+  model: string;
+  arch: 'ppc' | 'i386' | 'x86_64' | 'arm64';
+  /** systemVersion.ProductVersion of the booted OS. */
+  macos: string;
 }
 
 export type EvaluatedArch = 'ppc' | 'i386' | 'x86_64' | 'arm64';
@@ -18,7 +57,9 @@ export type RestartAction = 'None' | 'RecommendRestart' | 'RequireLogout' | 'Req
 export type BlockerCode = 'ARCH_UNSUPPORTED' | 'ARCH_ROSETTA_MISSING' | 'INSTALLATION_CHECK_FAILED' | 'NO_ELIGIBLE_VOLUME' | 'NO_ENABLED_DOMAIN';
 
 export interface ProfileResult {
+  /** Profile id. */
   profile: string;
+  mac: MacSummary;
   /** Architecture the Installer evaluates as: x86_64 on Apple silicon under Rosetta. */
   evaluatedArch: EvaluatedArch;
   translated: boolean;

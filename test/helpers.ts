@@ -119,3 +119,6 @@ export function writeTemp(name: string, content: string | Uint8Array): string {
   writeFileSync(file, content);
   return file;
 }
+
+/** Golden files are rewritten instead of compared (`npm run test:update`). */
+export const UPDATE_SNAPSHOTS = process.env.UPDATE_SNAPSHOTS === '1';

@@ -79,6 +79,7 @@ function evaluate(ev: Evaluator, profile: Profile, gate: ReturnType<typeof decid
 
   return {
     profile: profile.id,
+    mac: { name: profile.name, model: profile.model, arch: profile.arch, macos: String(profile.systemVersion.ProductVersion ?? '') },
     evaluatedArch: gate.evaluatedArch,
     translated: gate.translated,
     installable: blockers.length === 0,
