@@ -65,6 +65,11 @@ export const DIAGNOSTIC_CODES = {
   // Parsing: hostile input (helper: distribution)
   XML_RESERVED_NAME: { severity: 'warning', summary: 'A name from the XML that JavaScript objects reserve (__proto__, constructor, toString, ...) where it would name a table; that element is ignored.' },
   // Requirements: predicates, graphics, sysctl (helper: requirements)
+  REQUIREMENT_PREDICATE_SYNTAX_ERROR: { severity: 'error', summary: 'A required-graphics or sysctl-requirements predicate does not parse; that requirement fails.' },
+  REQUIREMENT_PREDICATE_ERROR: { severity: 'error', summary: 'Evaluating a requirement predicate raised (ANY/ALL over a non-collection, an unsupported MATCHES pattern, a limit); that requirement fails.' },
+  REQUIREMENT_UNSATISFIED: { severity: 'info', summary: 'A required-graphics or sysctl-requirements check failed on this Mac; the message names the device and the clause.' },
+  REQUIREMENT_IGNORED_OS: { severity: 'info', summary: 'A declarative requirement the Installer ignores on this macOS version (gl-renderer before 10.6.8, cl-device 10.7, metal-device 10.14.4, sysctl-requirements 10.10); it passes.' },
+  REQUIREMENT_SINGLE_DEVICE_IGNORED: { severity: 'info', summary: 'single-device="true" without both an OpenGL and an OpenCL predicate; the Installer ignores it.' },
   // Flat packages: xar, signatures, localizations (helper: package)
   PKG_TOC_CHECKSUM_MISMATCH: { severity: 'error', summary: "The package's table-of-contents checksum does not match: the Installer refuses a damaged or altered package." },
   PKG_SIGNATURE_INVALID: { severity: 'error', summary: "A package signature does not verify against its leaf certificate, or its certificate chain is not internally consistent." },

@@ -98,6 +98,8 @@ export interface Gpu {
   metal?: PlistDict | null;
   openGL?: PlistDict | null;
   openCL?: PlistDict | null;
+  /** Path inside this entry (`openGL.extensions`, `metal.rasterOrderGroupsSupported`) → reason, for inferred values. */
+  uncertain?: Record<string, string>;
 }
 
 export interface IORegistryEntry {
