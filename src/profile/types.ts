@@ -114,11 +114,40 @@ export interface IORegistryEntry {
   properties?: PlistDict;
 }
 
+/**
+ * A running application as the Installer's ProcessInformation dictionary
+ * describes it. Apple documents eleven keys (PSN, Parent PSN, FileType,
+ * FileCreator, BundlePath, pid, LSBackgroundOnly, LSUIElement, IsHiddenAttr,
+ * RequiresClassic, RequiresCarbon:
+ * https://developer.apple.com/documentation/installer_js/processinformation);
+ * the Process Manager adds the CFBundle keys. Keys a profile leaves out are
+ * filled in by `withBaseSystem` (src/profile/base-system.ts).
+ */
 export interface RunningApplication {
   /** Bundle identifier. */
   CFBundleIdentifier: string;
-  /** Further ProcessInformation keys (`pid`, `BundlePath`, `CFBundleName`, ...). */
-  [key: string]: PlistValue;
+  /** Process serial number as one 64-bit number: high long << 32 | low long. */
+  PSN?: number;
+  /** PSN of the process that launched this one. */
+  'Parent PSN'?: number;
+  /** Four-character file type of the executable (`APPL`, Finder's `FNDR`). */
+  FileType?: string;
+  /** Four-character creator code (`MACS` for the Finder, `????` when none). */
+  FileCreator?: string;
+  /** Path of the application bundle. */
+  BundlePath?: string;
+  /** Full path of the executable. */
+  CFBundleExecutable?: string;
+  CFBundleName?: string;
+  /** UNIX process id. */
+  pid?: number;
+  LSBackgroundOnly?: boolean;
+  LSUIElement?: boolean;
+  IsHiddenAttr?: boolean;
+  RequiresClassic?: boolean;
+  RequiresCarbon?: boolean;
+  /** Any further key, as the profile writes it. */
+  [key: string]: PlistValue | undefined;
 }
 
 export interface Volume {
@@ -128,6 +157,12 @@ export interface Volume {
   name?: string;
   /** Free space in kilobytes (`my.target.availableKilobytes`). */
   availableKilobytes: number;
+  /**
+   * Whether paths on this volume are case-sensitive. Default false, as a Mac
+   * formats its volumes (APFS or HFS+ "case-insensitive"): `/APPLICATIONS`
+   * then finds `/Applications`.
+   */
+  caseSensitive?: boolean;
   /** SystemVersion.plist of the OS on this volume; null or absent means no OS on it. */
   systemVersion?: PlistDict | null;
   /** Installed package receipts by package identifier. */

@@ -37,6 +37,7 @@ const volumeSample: Required<Volume> = {
   mountpoint: '/',
   name: '',
   availableKilobytes: 0,
+  caseSensitive: false,
   systemVersion: null,
   receipts: {},
   files: {},
