@@ -1,28 +1,59 @@
+import { normalizePath, pathKey } from '../profile/base-system.js';
 import type { FileEntry, PlistDict, Profile, Volume } from '../profile/types.js';
 
+/** macOS refuses longer paths (ENAMETOOLONG), so they exist nowhere. */
+const PATH_MAX = 1024;
+
+const DIRECTORY: FileEntry = Object.freeze({ type: 'directory' });
+
 /**
- * The simulated file system behind `system.files`: paths are host-absolute
- * (research §2.2), so `/Volumes/Data/x` belongs to the volume mounted at
- * `/Volumes/Data` and `/Applications/x` to the boot volume. Parent folders of
- * listed files exist implicitly, and a volume with an OS has the standard
- * system folders and its SystemVersion.plist.
+ * One volume's files, indexed once as a tree of folded names: a node exists
+ * (as a folder unless it has an entry), so parents of listed files exist
+ * implicitly. Building and looking up are linear in the path lengths.
  */
+interface Node {
+  entry?: FileEntry;
+  children?: Map<string, Node>;
+}
+
+interface VolumeIndex {
+  readonly mount: string;
+  readonly caseSensitive: boolean;
+  readonly root: Node;
+}
+
+// The index depends only on the volume object, which no one changes after loading.
+const indexes = new WeakMap<Volume, VolumeIndex>();
+
 export class SimulatedFiles {
-  private readonly volumes: Volume[];
+  /** Volumes with their mount point folded as the boot volume folds names, longest first. */
+  private readonly volumes: Array<{ mountKey: string; index: VolumeIndex }>;
+  private readonly rootCaseSensitive: boolean;
 
   constructor(profile: Profile) {
+    const root = profile.volumes.find((v) => normalizePath(v.mountpoint) === '/');
+    this.rootCaseSensitive = root?.caseSensitive === true;
     // Longest mountpoint first, so /Volumes/X wins over /.
-    this.volumes = [...profile.volumes].sort((a, b) => normalize(b.mountpoint).length - normalize(a.mountpoint).length);
+    this.volumes = profile.volumes
+      .map((volume) => {
+        const index = indexOf(volume);
+        return { mountKey: pathKey(index.mount, this.rootCaseSensitive), index };
+      })
+      .sort((a, b) => b.mountKey.length - a.mountKey.length);
   }
 
   /** The entry at a host path, or undefined. */
   lookup(hostPath: string): FileEntry | undefined {
-    const path = normalize(hostPath);
-    for (const volume of this.volumes) {
-      const mount = normalize(volume.mountpoint);
-      if (mount !== '/' && path !== mount && !path.startsWith(mount + '/')) continue;
-      const inner = mount === '/' ? path : path.slice(mount.length) || '/';
-      return entryOn(volume, inner);
+    if (hostPath.length > PATH_MAX) return undefined;
+    const path = normalizePath(hostPath);
+    const key = pathKey(path, this.rootCaseSensitive);
+    for (const { mountKey, index } of this.volumes) {
+      let inner: string;
+      if (mountKey === '/') inner = path;
+      else if (key === mountKey) inner = '/';
+      else if (key.startsWith(mountKey + '/')) inner = innerPath(path, index.mount);
+      else continue;
+      return find(index, inner);
     }
     return undefined;
   }
@@ -33,8 +64,7 @@ export class SimulatedFiles {
 
   plist(path: string): PlistDict | null {
     const entry = this.lookup(path);
-    if (entry?.type === 'plist') return entry.plist;
-    return null;
+    return entry?.type === 'plist' ? entry.plist : null;
   }
 
   bundle(path: string): PlistDict | null {
@@ -43,36 +73,64 @@ export class SimulatedFiles {
   }
 }
 
-const SYSTEM_FOLDERS = ['/Applications', '/Library', '/System', '/System/Library', '/System/Library/CoreServices', '/Users', '/usr', '/usr/bin', '/usr/lib', '/usr/local', '/bin', '/sbin', '/private', '/private/var', '/private/tmp', '/var', '/tmp', '/etc'];
-
-function entryOn(volume: Volume, path: string): FileEntry | undefined {
-  if (path === '/') return { type: 'directory' };
-  const files = volume.files ?? {};
-  const exact = files[path];
-  if (exact) return exact;
-  // Inside a bundle: Contents/Info.plist is the bundle's Info.plist.
-  for (const [key, entry] of Object.entries(files)) {
-    if (entry.type !== 'bundle') continue;
-    const root = normalize(key);
-    if (path === `${root}/Contents/Info.plist`) return { type: 'plist', plist: entry.info };
-    if (path === `${root}/Contents`) return { type: 'directory' };
-  }
-  const prefix = path + '/';
-  for (const key of Object.keys(files)) if (normalize(key).startsWith(prefix)) return { type: 'directory' };
-  if (volume.systemVersion) {
-    if (path === '/System/Library/CoreServices/SystemVersion.plist') return { type: 'plist', plist: volume.systemVersion };
-    if (SYSTEM_FOLDERS.includes(path)) return { type: 'directory' };
-  }
-  return undefined;
+/** The part of `path` below the mount point, dropping as many components as the mount point has. */
+function innerPath(path: string, mount: string): string {
+  // Components, not characters: folding can change a name's length.
+  const depth = mount.split('/').length;
+  return '/' + path.split('/').slice(depth).join('/');
 }
 
-/** Collapses `//`, `.` and `..`; no trailing slash. */
-export function normalize(path: string): string {
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
+function indexOf(volume: Volume): VolumeIndex {
+  const cached = indexes.get(volume);
+  if (cached !== undefined) return cached;
+  const caseSensitive = volume.caseSensitive === true;
+  const root: Node = {};
+  const files = volume.files ?? {};
+  for (const name of Object.keys(files)) {
+    const entry = files[name];
+    if (entry === undefined || typeof entry !== 'object' || entry === null) continue;
+    const file = normalizePath(name);
+    if (file === '/' || file.length > PATH_MAX) continue;
+    const node = insert(root, file, caseSensitive);
+    node.entry = entry;
+    if (entry.type === 'bundle') {
+      // Inside a bundle, Contents/Info.plist is the bundle's Info.plist.
+      const plist = insert(node, '/Contents/Info.plist', caseSensitive);
+      plist.entry ??= { type: 'plist', plist: entry.info };
+    }
   }
-  return '/' + parts.join('/');
+  if (volume.systemVersion) {
+    const node = insert(root, '/System/Library/CoreServices/SystemVersion.plist', caseSensitive);
+    node.entry ??= { type: 'plist', plist: volume.systemVersion };
+  }
+  const index: VolumeIndex = { mount: normalizePath(volume.mountpoint), caseSensitive, root };
+  indexes.set(volume, index);
+  return index;
+}
+
+/** The node for a normalized path below `from`, created with its parents. */
+function insert(from: Node, file: string, caseSensitive: boolean): Node {
+  let node = from;
+  for (const name of file.split('/')) {
+    if (name === '') continue;
+    node.children ??= new Map();
+    const key = pathKey(name, caseSensitive);
+    let child = node.children.get(key);
+    if (child === undefined) {
+      child = {};
+      node.children.set(key, child);
+    }
+    node = child;
+  }
+  return node;
+}
+
+function find(index: VolumeIndex, inner: string): FileEntry | undefined {
+  let node: Node | undefined = index.root;
+  for (const name of inner.split('/')) {
+    if (name === '') continue;
+    node = node.children?.get(pathKey(name, index.caseSensitive));
+    if (node === undefined) return undefined;
+  }
+  return node.entry ?? DIRECTORY;
 }
