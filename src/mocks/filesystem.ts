@@ -7,19 +7,19 @@ const PATH_MAX = 1024;
 const DIRECTORY: FileEntry = Object.freeze({ type: 'directory' });
 
 /**
- * One volume's files, indexed once as a tree of folded names: a node exists
- * (as a folder unless it has an entry), so parents of listed files exist
- * implicitly. Building and looking up are linear in the path lengths.
+ * One volume's files, indexed once as a tree of folded names: every node
+ * exists (as a folder unless it has an entry), so parents of listed files
+ * exist implicitly. Nodes are numbers; one Map holds every edge, keyed by the
+ * parent's number and the child's folded name, so building and looking up
+ * cost one Map operation per path component.
  */
-interface Node {
-  entry?: FileEntry;
-  children?: Map<string, Node>;
-}
-
 interface VolumeIndex {
   readonly mount: string;
   readonly caseSensitive: boolean;
-  readonly root: Node;
+  /** `${parent}\u0000${folded name}` -> child node (the root is 0). */
+  readonly edges: Map<string, number>;
+  readonly entries: Map<number, FileEntry>;
+  nodes: number;
 }
 
 // The index depends only on the volume object, which no one changes after loading.
@@ -83,42 +83,39 @@ function innerPath(path: string, mount: string): string {
 function indexOf(volume: Volume): VolumeIndex {
   const cached = indexes.get(volume);
   if (cached !== undefined) return cached;
-  const caseSensitive = volume.caseSensitive === true;
-  const root: Node = {};
+  const index: VolumeIndex = { mount: normalizePath(volume.mountpoint), caseSensitive: volume.caseSensitive === true, edges: new Map(), entries: new Map(), nodes: 1 };
   const files = volume.files ?? {};
   for (const name of Object.keys(files)) {
     const entry = files[name];
     if (entry === undefined || typeof entry !== 'object' || entry === null) continue;
     const file = normalizePath(name);
     if (file === '/' || file.length > PATH_MAX) continue;
-    const node = insert(root, file, caseSensitive);
-    node.entry = entry;
+    const node = insert(index, 0, file);
+    index.entries.set(node, entry);
     if (entry.type === 'bundle') {
       // Inside a bundle, Contents/Info.plist is the bundle's Info.plist.
-      const plist = insert(node, '/Contents/Info.plist', caseSensitive);
-      plist.entry ??= { type: 'plist', plist: entry.info };
+      const plist = insert(index, node, '/Contents/Info.plist');
+      if (!index.entries.has(plist)) index.entries.set(plist, { type: 'plist', plist: entry.info });
     }
   }
   if (volume.systemVersion) {
-    const node = insert(root, '/System/Library/CoreServices/SystemVersion.plist', caseSensitive);
-    node.entry ??= { type: 'plist', plist: volume.systemVersion };
+    const node = insert(index, 0, '/System/Library/CoreServices/SystemVersion.plist');
+    if (!index.entries.has(node)) index.entries.set(node, { type: 'plist', plist: volume.systemVersion });
   }
-  const index: VolumeIndex = { mount: normalizePath(volume.mountpoint), caseSensitive, root };
   indexes.set(volume, index);
   return index;
 }
 
-/** The node for a normalized path below `from`, created with its parents. */
-function insert(from: Node, file: string, caseSensitive: boolean): Node {
+/** The node for a normalized path below node `from`, created with its parents. */
+function insert(index: VolumeIndex, from: number, file: string): number {
   let node = from;
   for (const name of file.split('/')) {
     if (name === '') continue;
-    node.children ??= new Map();
-    const key = pathKey(name, caseSensitive);
-    let child = node.children.get(key);
+    const edge = `${node}\u0000${pathKey(name, index.caseSensitive)}`;
+    let child = index.edges.get(edge);
     if (child === undefined) {
-      child = {};
-      node.children.set(key, child);
+      child = index.nodes++;
+      index.edges.set(edge, child);
     }
     node = child;
   }
@@ -126,11 +123,12 @@ function insert(from: Node, file: string, caseSensitive: boolean): Node {
 }
 
 function find(index: VolumeIndex, inner: string): FileEntry | undefined {
-  let node: Node | undefined = index.root;
+  let node = 0;
   for (const name of inner.split('/')) {
     if (name === '') continue;
-    node = node.children?.get(pathKey(name, index.caseSensitive));
-    if (node === undefined) return undefined;
+    const child = index.edges.get(`${node}\u0000${pathKey(name, index.caseSensitive)}`);
+    if (child === undefined) return undefined;
+    node = child;
   }
-  return node.entry ?? DIRECTORY;
+  return index.entries.get(node) ?? DIRECTORY;
 }
