@@ -33,9 +33,18 @@
  * `gestalt` are never derived.
  *
  * Sets apply in order to a copy; the result is validated again. Errors are
- * UsageErrors `--set <arg>: <reason>`.
+ * InputErrors `<arg>: <reason>` with a code (`OVERRIDE_SYNTAX`,
+ * `OVERRIDE_UNKNOWN_PATH`, `OVERRIDE_RESERVED_NAME`, `OVERRIDE_VALUE_INVALID`,
+ * `OVERRIDE_PROFILE_INVALID`); the CLI prefixes its flag.
+ *
+ * Keys come from the user, so every read and write is of own properties
+ * (`env.constructor=x` stores an entry named "constructor"), and
+ * `__proto__`, which plain objects cannot hold as data, is refused.
  */
-import { UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
+import { abbreviate } from '../util/abbreviate.js';
+import { depthExceeds, isPrototypeName, own, RESERVED_KEY, setOwn } from '../util/plain-data.js';
+import { MAX_JSON_DEPTH } from './json-parse.js';
 import { formatPath, isRecord } from './json-path.js';
 import type { PathSegment } from './json-path.js';
 import {
@@ -57,15 +66,17 @@ export function applyOverrides(profile: Profile, sets: string[]): Profile {
   const data = structuredClone(profile) as unknown as Record<string, unknown>;
   for (const arg of sets) applyOne(data, arg);
   if (sets.length > 0) {
-    const problems = validateProfileData(data, `${profile.id} (after --set)`);
+    const problems = validateProfileData(data, `${profile.id} (after overrides)`);
     if (problems.length > 0) {
-      throw new UsageError(`--set ${sets.join(' ')}: the profile is no longer valid\n${problems.join('\n')}`);
+      throw new InputError(`${abbreviate(sets.join(' '))}: the profile is no longer valid\n${problems.join('\n')}`, { code: 'OVERRIDE_PROFILE_INVALID' });
     }
   }
   return data as unknown as Profile;
 }
 
 type Change = { kind: 'set'; value: unknown } | { kind: 'delete' };
+type Fail = (reason: string, code?: OverrideCode) => never;
+type OverrideCode = 'OVERRIDE_SYNTAX' | 'OVERRIDE_UNKNOWN_PATH' | 'OVERRIDE_RESERVED_NAME' | 'OVERRIDE_VALUE_INVALID';
 
 interface Target {
   segments: PathSegment[];
@@ -75,11 +86,11 @@ interface Target {
 }
 
 function applyOne(data: Record<string, unknown>, arg: string): void {
-  const fail = (reason: string): never => {
-    throw new UsageError(`--set ${arg}: ${reason}`, { hint: 'form: --set PATH=VALUE, e.g. --set sysctl.hw.memsize=8589934592' });
+  const fail: Fail = (reason, code = 'OVERRIDE_VALUE_INVALID') => {
+    throw new InputError(`${abbreviate(arg)}: ${reason}`, { code, hint: 'form: PATH=VALUE, e.g. sysctl.hw.memsize=8589934592' });
   };
   const eq = arg.indexOf('=');
-  if (eq <= 0) fail('expected PATH=VALUE');
+  if (eq <= 0) fail('expected PATH=VALUE', 'OVERRIDE_SYNTAX');
   const pathText = arg.slice(0, eq);
   const raw = arg.slice(eq + 1);
   const target = resolvePath(pathText, fail);
@@ -89,8 +100,8 @@ function applyOne(data: Record<string, unknown>, arg: string): void {
 
   // Rosetta shorthand: rosetta=true|false (false is a no-op where there is no Rosetta to remove).
   if (change.kind === 'set' && segments.length === 1 && last === 'rosetta' && typeof change.value === 'boolean') {
-    if (!change.value && data.arch !== 'arm64' && data.rosetta === undefined) return;
-    const current = isRecord(data.rosetta) ? data.rosetta : {};
+    if (!change.value && data.arch !== 'arm64' && own(data, 'rosetta') === undefined) return;
+    const current = isRecord(own(data, 'rosetta')) ? (data.rosetta as Record<string, unknown>) : {};
     data.rosetta = { ...current, installed: change.value };
     return;
   }
@@ -107,12 +118,12 @@ function applyOne(data: Record<string, unknown>, arg: string): void {
   } else if (typeof last === 'number') {
     (container as unknown[])[last] = change.value;
   } else {
-    (container as Record<string, unknown>)[last] = change.value;
+    setOwn(container as Record<string, unknown>, last, change.value);
   }
   followLinks(data, segments, change, before);
 }
 
-function resolvePath(pathText: string, fail: (reason: string) => never): Target {
+function resolvePath(pathText: string, fail: Fail): Target {
   let node: SchemaNode = profileSchema();
   let parent: SchemaNode = node;
   const segments: PathSegment[] = [];
@@ -121,15 +132,17 @@ function resolvePath(pathText: string, fail: (reason: string) => never): Target 
     const index = /^\[(\d+)\]/.exec(rest);
     if (index !== null) {
       const child = childSchema(node, Number(index[1]));
-      if (child === undefined || segments.length === 0) fail(`${formatPath(segments)} is not a list`);
+      if (child === undefined || segments.length === 0) fail(`${formatPath(segments)} is not a list`, 'OVERRIDE_UNKNOWN_PATH');
       parent = node;
       node = child!;
       segments.push(Number(index[1]));
       rest = rest.slice(index[0].length);
     } else {
       const name = /^[^.[\]]+/.exec(rest)?.[0];
-      if (name === undefined) fail(`malformed path "${pathText}"`);
-      const property = propertySchema(node, name!);
+      if (name === undefined) fail(`malformed path "${abbreviate(pathText)}"`, 'OVERRIDE_SYNTAX');
+      if (name === RESERVED_KEY) fail(`"${RESERVED_KEY}" is a reserved name`, 'OVERRIDE_RESERVED_NAME');
+      // No profile field is named like an Object.prototype member; the schema's `properties` would find the member.
+      const property = isPrototypeName(name!) ? undefined : propertySchema(node, name!);
       const mapValue = property === undefined ? mapValueSchema(node) : undefined;
       if (property !== undefined) {
         parent = node;
@@ -145,28 +158,32 @@ function resolvePath(pathText: string, fail: (reason: string) => never): Target 
       } else {
         const known = Object.keys(deref(node)?.properties ?? {}).filter((k) => k !== '$schema');
         const where = segments.length === 0 ? 'a profile' : formatPath(segments);
-        fail(`unknown path: ${where} has no field "${name!}"${known.length > 0 ? ` (fields: ${known.join(', ')})` : ''}`);
+        fail(`unknown path: ${where} has no field "${abbreviate(name!)}"${known.length > 0 ? ` (fields: ${known.join(', ')})` : ''}`, 'OVERRIDE_UNKNOWN_PATH');
       }
     }
     if (rest.startsWith('.')) {
       rest = rest.slice(1);
-      if (rest === '') fail(`malformed path "${pathText}"`);
+      if (rest === '') fail(`malformed path "${abbreviate(pathText)}"`, 'OVERRIDE_SYNTAX');
     } else if (rest !== '' && !rest.startsWith('[')) {
-      fail(`malformed path "${pathText}"`);
+      fail(`malformed path "${abbreviate(pathText)}"`, 'OVERRIDE_SYNTAX');
     }
   }
-  if (segments.length === 0) fail('empty path');
+  if (segments.length === 0) fail('empty path', 'OVERRIDE_SYNTAX');
   return { segments, node, parent };
 }
 
-function parseValue(raw: string, target: Target, fail: (reason: string) => never): Change {
+function parseValue(raw: string, target: Target, fail: Fail): Change {
   const node = deref(target.node) ?? {};
   if (raw.startsWith('{') || raw.startsWith('[')) {
+    let value: unknown;
     try {
-      return { kind: 'set', value: JSON.parse(raw) as unknown };
+      value = JSON.parse(raw) as unknown;
     } catch {
       return fail('the value starts with "{" or "[" but is not valid JSON');
     }
+    // Validation and copying recurse over the value: bound it like a profile file.
+    if (depthExceeds(value, MAX_JSON_DEPTH)) return fail(`the JSON value nests deeper than ${MAX_JSON_DEPTH} levels`);
+    return { kind: 'set', value };
   }
   if (raw === 'null') return allowsNull(node) ? { kind: 'set', value: null } : { kind: 'delete' };
   if (node === definition('Receipt')) return { kind: 'set', value: { version: raw } };
@@ -190,7 +207,7 @@ function parseValue(raw: string, target: Target, fail: (reason: string) => never
   if ((any || types.has('boolean')) && (raw === 'true' || raw === 'false')) return { kind: 'set', value: raw === 'true' };
   if (any || types.has('string')) return { kind: 'set', value: raw };
   const wanted = [...types].filter((t) => t !== 'null');
-  return fail(`expected ${wanted.join(' or ')}${wanted.includes('object') || wanted.includes('array') ? ' (as JSON)' : ''}, got ${JSON.stringify(raw)}`);
+  return fail(`expected ${wanted.join(' or ')}${wanted.includes('object') || wanted.includes('array') ? ' (as JSON)' : ''}, got ${abbreviate(JSON.stringify(raw))}`);
 }
 
 /** The object or array that holds the last segment, creating missing intermediate objects. */
@@ -198,35 +215,36 @@ function containerFor(
   data: Record<string, unknown>,
   segments: PathSegment[],
   change: Change,
-  fail: (reason: string) => never,
+  fail: Fail,
 ): Record<string, unknown> | unknown[] {
   let current: Record<string, unknown> | unknown[] = data;
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     const isLast = i === segments.length - 1;
     if (typeof segment === 'number') {
-      if (!Array.isArray(current)) return fail(`${formatPath(segments.slice(0, i))} is not a list`);
+      if (!Array.isArray(current)) return fail(`${formatPath(segments.slice(0, i))} is not a list`, 'OVERRIDE_UNKNOWN_PATH');
       const canAppend = isLast && segment === current.length && change.kind === 'set' && isRecord(change.value);
       if (segment >= current.length && !canAppend) {
         return fail(
           `${formatPath(segments.slice(0, i + 1))} does not exist (the list has ${current.length} element${current.length === 1 ? '' : 's'}` +
             `${isLast && segment === current.length ? '; append one with a JSON object' : ''})`,
+          'OVERRIDE_UNKNOWN_PATH',
         );
       }
       if (isLast) return current;
       const next: unknown = current[segment];
-      if (!isRecord(next) && !Array.isArray(next)) return fail(`${formatPath(segments.slice(0, i + 1))} is not an object`);
+      if (!isRecord(next) && !Array.isArray(next)) return fail(`${formatPath(segments.slice(0, i + 1))} is not an object`, 'OVERRIDE_UNKNOWN_PATH');
       current = next;
     } else {
-      if (Array.isArray(current)) return fail(`${formatPath(segments.slice(0, i))} is a list: use [n]`);
+      if (Array.isArray(current)) return fail(`${formatPath(segments.slice(0, i))} is a list: use [n]`, 'OVERRIDE_UNKNOWN_PATH');
       if (isLast) return current;
-      let next: unknown = current[segment];
+      let next: unknown = own(current, segment);
       if (next === undefined || next === null) {
-        if (change.kind === 'delete') return fail(`${formatPath(segments.slice(0, i + 1))} is not set`);
+        if (change.kind === 'delete') return fail(`${formatPath(segments.slice(0, i + 1))} is not set`, 'OVERRIDE_UNKNOWN_PATH');
         next = typeof segments[i + 1] === 'number' ? [] : {};
-        current[segment] = next;
+        setOwn(current, segment, next);
       }
-      if (!isRecord(next) && !Array.isArray(next)) return fail(`${formatPath(segments.slice(0, i + 1))} is not an object`);
+      if (!isRecord(next) && !Array.isArray(next)) return fail(`${formatPath(segments.slice(0, i + 1))} is not an object`, 'OVERRIDE_UNKNOWN_PATH');
       current = next;
     }
   }
@@ -237,7 +255,7 @@ function getAt(data: unknown, segments: PathSegment[]): unknown {
   let current = data;
   for (const segment of segments) {
     if (typeof segment === 'number') current = Array.isArray(current) ? current[segment] : undefined;
-    else current = isRecord(current) ? current[segment] : undefined;
+    else current = isRecord(current) ? own(current, segment) : undefined;
   }
   return current;
 }
@@ -260,7 +278,7 @@ function followLinks(data: Record<string, unknown>, segments: PathSegment[], cha
     };
     if (bootVersion !== undefined && segments.length === 2) {
       if (change.kind === 'delete') delete bootVersion[key];
-      else bootVersion[key] = structuredClone(change.value);
+      else setOwn(bootVersion, key, structuredClone(change.value));
     }
     if (change.kind !== 'set' || segments.length !== 2 || systemVersion === undefined) return;
     const sysctl = isRecord(data.sysctl) ? data.sysctl : undefined;

@@ -28,7 +28,8 @@
  * `os>=13 <15` means 13 <= os < 15 and `ram>=8G <=16G` a memory range.
  */
 import semver from 'semver';
-import { UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
+import { abbreviate } from '../util/abbreviate.js';
 import type { Profile } from './types.js';
 
 export type WhereKey = 'arch' | 'os' | 'ram' | 'model' | 'id' | 'rosetta' | 'launch';
@@ -54,16 +55,20 @@ const ORDERED: ReadonlySet<WhereKey> = new Set<WhereKey>(['os', 'ram']);
 const ARCHES = ['ppc', 'i386', 'x86_64', 'arm64'];
 const TERM = /^([A-Za-z]+)(!=|>=|<=|=|<|>)(.*)$/;
 const BARE = /^(!=|>=|<=|=|<|>)(.*)$/;
-const HINT = "example: --where 'arch=arm64 os>=13 <15 ram>=8GB rosetta=false'";
+const HINT = "example: 'arch=arm64 os>=13 <15 ram>=8GB rosetta=false'";
 
+/**
+ * Parses one expression. Throws an InputError `WHERE_INVALID` whose message
+ * says what is wrong without naming a flag; the CLI prefixes its own.
+ */
 export function parseWhere(expr: string): ProfileSelector {
   const tokens = expr.trim().split(/\s+/).filter((t) => t !== '');
-  if (tokens.length === 0) throw new UsageError(`--where: empty expression; valid keys: ${WHERE_KEYS.join(', ')}`, { hint: HINT });
+  if (tokens.length === 0) throw new InputError(`empty expression; valid keys: ${WHERE_KEYS.join(', ')}`, { code: 'WHERE_INVALID', hint: HINT });
   const terms: WhereTerm[] = [];
   let previous: WhereKey | undefined;
   for (const token of tokens) {
     const bad = (reason: string): never => {
-      throw new UsageError(`--where: invalid term "${token}": ${reason}; valid keys: ${WHERE_KEYS.join(', ')}`, { hint: HINT });
+      throw new InputError(`invalid term "${abbreviate(token)}": ${reason}; valid keys: ${WHERE_KEYS.join(', ')}`, { code: 'WHERE_INVALID', hint: HINT });
     };
     let key: WhereKey;
     let op: WhereOp;
@@ -118,14 +123,22 @@ function checkValue(key: WhereKey, value: string, bad: (reason: string) => never
   }
 }
 
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+const UNITS: ReadonlyMap<string, number> = new Map([
+  ['', 1],
+  ['b', 1],
+  ['k', 2 ** 10],
+  ['m', 2 ** 20],
+  ['g', 2 ** 30],
+  ['t', 2 ** 40],
+]);
 
 /** Bytes for `8GB`, `16G`, `1.5GiB`, `512m`, `4294967296` (binary units); undefined if malformed. */
 export function parseSize(text: string): number | undefined {
   const match = /^(\d+(?:\.\d+)?)(?:([kmgt])(?:i?b)?|(b))?$/i.exec(text);
   if (match === null) return undefined;
   const unit = (match[2] ?? match[3] ?? '').toLowerCase();
-  return Math.round(Number(match[1]) * UNITS[unit]!);
+  const bytes = Math.round(Number(match[1]) * UNITS.get(unit)!);
+  return Number.isFinite(bytes) ? bytes : undefined;
 }
 
 /** Profiles matching any of the selectors (all profiles when there are none), in their original order. */
@@ -148,11 +161,11 @@ function matchesTerm(p: Profile, term: WhereTerm): boolean {
       return equality(term.op, (p.launch?.mode ?? 'gui') === term.value);
     case 'model': {
       const pattern = term.value;
-      const hit = /[*?]/.test(pattern) ? globRegExp(pattern).test(p.model) : p.model.toLowerCase().includes(pattern.toLowerCase());
+      const hit = /[*?]/.test(pattern) ? globMatch(pattern, p.model) : p.model.toLowerCase().includes(pattern.toLowerCase());
       return equality(term.op, hit);
     }
     case 'id':
-      return equality(term.op, globRegExp(term.value).test(p.id));
+      return equality(term.op, globMatch(term.value, p.id));
     case 'os':
       return matchesOs(p, term);
     case 'ram': {
@@ -198,7 +211,33 @@ function compareWith(op: WhereOp, order: number): boolean {
   }
 }
 
-function globRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
+/**
+ * Case-insensitive glob match over the whole text: `*` any run, `?` one
+ * character. Greedy with one backtrack point (the last `*`), so the time is
+ * at most pattern length × text length; a regular expression built from the
+ * pattern would backtrack exponentially on patterns such as `*a*a*a*a*b`.
+ */
+export function globMatch(glob: string, text: string): boolean {
+  const p = glob.toLowerCase();
+  const t = text.toLowerCase();
+  let pi = 0;
+  let ti = 0;
+  let star = -1;
+  let resume = 0;
+  while (ti < t.length) {
+    if (pi < p.length && (p[pi] === '?' || (p[pi] !== '*' && p[pi] === t[ti]))) {
+      pi++;
+      ti++;
+    } else if (pi < p.length && p[pi] === '*') {
+      star = pi++;
+      resume = ti;
+    } else if (star !== -1) {
+      pi = star + 1;
+      ti = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.length && p[pi] === '*') pi++;
+  return pi === p.length;
 }

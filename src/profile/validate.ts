@@ -1,6 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import semver from 'semver';
 import type { ErrorObject } from 'ajv';
+import { depthExceeds, isPrototypeName, reservedKeyPaths } from '../util/plain-data.js';
+import { MAX_JSON_DEPTH } from './json-parse.js';
 import { formatPath, isRecord, pointerSegments } from './json-path.js';
 import type { PathSegment } from './json-path.js';
 import { profileValidator } from './schema.js';
@@ -14,6 +16,10 @@ export const PROFILE_ID_PATTERN = /^[a-z0-9]+(?:[-.][a-z0-9]+)*$/;
  * express. Returns every problem as one line `<source>: <path>: <problem>`,
  * e.g. `profiles/foo.json: sysctl.hw.memsize: expected integer or string`;
  * an empty array means the profile is valid.
+ *
+ * Data nested deeper than MAX_JSON_DEPTH is refused before anything walks it
+ * recursively, and `__proto__` may not be a key anywhere: a plain object
+ * cannot hold it as data, so every consumer would have to special-case it.
  */
 export function validateProfileData(value: unknown, source: string): string[] {
   const problems: string[] = [];
@@ -22,8 +28,9 @@ export function validateProfileData(value: unknown, source: string): string[] {
     if (!problems.includes(line)) problems.push(line);
   };
 
+  if (depthExceeds(value, MAX_JSON_DEPTH)) return [`${source}: (root): nested deeper than ${MAX_JSON_DEPTH} levels`];
   let data = value;
-  if (isRecord(value) && 'extends' in value) {
+  if (isRecord(value) && Object.hasOwn(value, 'extends')) {
     const rest = { ...value };
     delete rest.extends;
     data = rest;
@@ -32,6 +39,7 @@ export function validateProfileData(value: unknown, source: string): string[] {
   if (!validate(data)) {
     for (const error of validate.errors ?? []) schemaProblem(error, data, add);
   }
+  for (const at of reservedKeyPaths(data)) add(at, `reserved name, not allowed as a key`);
   if (isRecord(data)) semanticProblems(data, add);
   return problems;
 }
@@ -100,7 +108,7 @@ function semanticProblems(p: Record<string, unknown>, add: Add): void {
   if (arch !== undefined && arch !== 'arm64') {
     if (p.rosetta !== undefined) add(['rosetta'], `only allowed when arch is "arm64" (this profile is "${arch}")`);
     for (const name of ['sysctl.proc_translated', 'hw.optional.arm64']) {
-      if (name in sysctl) {
+      if (Object.hasOwn(sysctl, name)) {
         add(['sysctl', name], `must not be defined when arch is "${arch}": the sysctl only exists on Apple silicon`);
       }
     }
@@ -126,6 +134,15 @@ function semanticProblems(p: Record<string, unknown>, add: Add): void {
     } else if (rosetta?.installed !== true) {
       add(['launch', 'rosettaShell'], 'requires rosetta.installed = true (a Rosetta shell needs Rosetta)');
     }
+  }
+
+  if (Array.isArray(p.languages)) {
+    p.languages.forEach((language: unknown, index) => {
+      // Language names are looked up in tables; a name every object has would find Object.prototype's member.
+      if (typeof language === 'string' && (isPrototypeName(language) || isPrototypeName(language.toLowerCase()))) {
+        add(['languages', index], `${JSON.stringify(language)} is not a language (use a code such as "en" or "fr-CA")`);
+      }
+    });
   }
 
   const model = sysctl['hw.model'];

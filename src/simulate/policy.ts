@@ -1,10 +1,10 @@
-import { UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
+import { abbreviate } from '../util/abbreviate.js';
 
 /**
  * Behaviour Apple does not document, as explicit, configurable policies
- * (`--policy name=value`). Each default follows research/installer-js.md
- * §5.4 and installer-evidence.md §5; the README's policy table is checked
- * against POLICY_INFO by test/meta.
+ * (`--policy name=value`). The README's policy table gives the evidence for
+ * each default and is checked against POLICY_INFO by test/meta.
  */
 export const POLICY_INFO = {
   'check-exception': {
@@ -57,22 +57,33 @@ export const POLICY_INFO = {
 export type PolicyName = keyof typeof POLICY_INFO;
 export type Policies = { -readonly [K in PolicyName]: (typeof POLICY_INFO)[K]['values'][number] };
 
+/** Policies by name: a Map, so a name such as `constructor` or `__proto__` finds nothing rather than Object.prototype's. */
+const POLICY_TABLE: ReadonlyMap<string, { values: readonly string[]; default: string }> = new Map(Object.entries(POLICY_INFO));
+
 export function defaultPolicies(): Policies {
   const out = {} as Record<string, string>;
-  for (const [name, info] of Object.entries(POLICY_INFO)) out[name] = info.default;
+  for (const [name, info] of POLICY_TABLE) out[name] = info.default;
   return out as Policies;
 }
 
-/** Parses `name=value` flags on top of the defaults. */
-export function parsePolicies(flags: readonly string[]): Policies {
+/**
+ * Parses `name=value` settings on top of the defaults. Throws an InputError
+ * `POLICY_UNKNOWN` or `POLICY_VALUE_INVALID` whose message starts with the
+ * setting as given (`truthiness=maybe: ...`); the CLI prefixes its flag.
+ */
+export function parsePolicies(settings: readonly string[]): Policies {
   const policies = defaultPolicies() as Record<string, string>;
-  for (const flag of flags) {
-    const eq = flag.indexOf('=');
-    const name = eq === -1 ? flag : flag.slice(0, eq);
-    const value = eq === -1 ? '' : flag.slice(eq + 1);
-    const info = (POLICY_INFO as Record<string, { values: readonly string[] }>)[name];
-    if (!info) throw new UsageError(`--policy ${flag}: unknown policy '${name}' (known: ${Object.keys(POLICY_INFO).join(', ')})`);
-    if (!info.values.includes(value)) throw new UsageError(`--policy ${flag}: '${value}' is not one of ${info.values.join(', ')}`);
+  for (const setting of settings) {
+    const eq = setting.indexOf('=');
+    const name = eq === -1 ? setting : setting.slice(0, eq);
+    const value = eq === -1 ? '' : setting.slice(eq + 1);
+    const info = POLICY_TABLE.get(name);
+    if (info === undefined) {
+      throw new InputError(`${abbreviate(setting)}: unknown policy '${abbreviate(name)}' (known: ${[...POLICY_TABLE.keys()].join(', ')})`, { code: 'POLICY_UNKNOWN' });
+    }
+    if (!info.values.includes(value)) {
+      throw new InputError(`${abbreviate(setting)}: '${abbreviate(value)}' is not one of ${info.values.join(', ')}`, { code: 'POLICY_VALUE_INVALID', hint: `form: NAME=VALUE, e.g. ${name}=${info.values[0]!}` });
+    }
     policies[name] = value;
   }
   return policies as Policies;

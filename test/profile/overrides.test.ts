@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UsageError } from '../../src/errors.js';
+import { InputError } from '../../src/errors.js';
 import { applyOverrides, summarizeProfile } from '../../src/profile/index.js';
 import type { Profile } from '../../src/profile/index.js';
 import { builtin } from './fixtures.js';
@@ -112,28 +112,32 @@ describe('applyOverrides (--set)', () => {
     assert.notEqual(p, builtin(M1));
   });
 
-  const errors: Array<[string, string, string]> = [
-    [M1, 'nonsense', '--set nonsense: expected PATH=VALUE'],
-    [M1, '=1', '--set =1: expected PATH=VALUE'],
-    [M1, 'foo.bar=1', '--set foo.bar=1: unknown path: a profile has no field "foo"'],
-    [M1, 'launch.colour=red', '--set launch.colour=red: unknown path: launch has no field "colour" (fields: mode, rosettaShell)'],
-    [M1, 'volumes[0].availableKilobytes=lots', '--set volumes[0].availableKilobytes=lots: expected integer, got "lots"'],
-    [M1, 'desktopSessionCount=1.5', '--set desktopSessionCount=1.5: expected integer'],
-    [M1, 'launch.mode=tty', '--set launch.mode=tty: expected one of "gui", "cli"'],
-    [M1, 'launch.rosettaShell=yes', '--set launch.rosettaShell=yes: expected boolean'],
-    [M1, 'arch=sparc', '--set arch=sparc: expected one of "ppc", "i386", "x86_64", "arm64"'],
-    [M1, 'name=null', '--set name=null: name is required and cannot be removed'],
-    [M1, 'volumes[1].availableKilobytes=1000', '--set volumes[1].availableKilobytes=1000: volumes[1] does not exist (the list has 1 element'],
-    [M1, 'volumes[5]={"mountpoint":"/x","availableKilobytes":1}', '--set volumes[5]={"mountpoint":"/x","availableKilobytes":1}: volumes[5] does not exist'],
-    [M1, 'env[0]=x', '--set env[0]=x: env is not a list'],
-    [M1, 'languages={oops', '--set languages={oops: the value starts with "{" or "[" but is not valid JSON'],
-    [M1, 'volumes[0].files./x=link', '--set volumes[0].files./x=link: a file is "file", "directory" or a JSON object'],
-    [M1, 'gpus=3', '--set gpus=3: expected array (as JSON)'],
+  const errors: Array<[string, string, string, string]> = [
+    [M1, 'nonsense', 'nonsense: expected PATH=VALUE', 'OVERRIDE_SYNTAX'],
+    [M1, '=1', '=1: expected PATH=VALUE', 'OVERRIDE_SYNTAX'],
+    [M1, 'foo.bar=1', 'foo.bar=1: unknown path: a profile has no field "foo"', 'OVERRIDE_UNKNOWN_PATH'],
+    [M1, 'launch.colour=red', 'launch.colour=red: unknown path: launch has no field "colour" (fields: mode, rosettaShell)', 'OVERRIDE_UNKNOWN_PATH'],
+    [M1, 'volumes[0].availableKilobytes=lots', 'volumes[0].availableKilobytes=lots: expected integer, got "lots"', 'OVERRIDE_VALUE_INVALID'],
+    [M1, 'desktopSessionCount=1.5', 'desktopSessionCount=1.5: expected integer', 'OVERRIDE_VALUE_INVALID'],
+    [M1, 'launch.mode=tty', 'launch.mode=tty: expected one of "gui", "cli"', 'OVERRIDE_VALUE_INVALID'],
+    [M1, 'launch.rosettaShell=yes', 'launch.rosettaShell=yes: expected boolean', 'OVERRIDE_VALUE_INVALID'],
+    [M1, 'arch=sparc', 'arch=sparc: expected one of "ppc", "i386", "x86_64", "arm64"', 'OVERRIDE_VALUE_INVALID'],
+    [M1, 'name=null', 'name=null: name is required and cannot be removed', 'OVERRIDE_VALUE_INVALID'],
+    [M1, 'volumes[1].availableKilobytes=1000', 'volumes[1].availableKilobytes=1000: volumes[1] does not exist (the list has 1 element', 'OVERRIDE_UNKNOWN_PATH'],
+    [M1, 'volumes[5]={"mountpoint":"/x","availableKilobytes":1}', 'volumes[5]={"mountpoint":"/x","availableKilobytes":1}: volumes[5] does not exist', 'OVERRIDE_UNKNOWN_PATH'],
+    [M1, 'env[0]=x', 'env[0]=x: env is not a list', 'OVERRIDE_UNKNOWN_PATH'],
+    [M1, 'languages={oops', 'languages={oops: the value starts with "{" or "[" but is not valid JSON', 'OVERRIDE_VALUE_INVALID'],
+    [M1, 'volumes[0].files./x=link', 'volumes[0].files./x=link: a file is "file", "directory" or a JSON object', 'OVERRIDE_VALUE_INVALID'],
+    [M1, 'gpus=3', 'gpus=3: expected array (as JSON)', 'OVERRIDE_VALUE_INVALID'],
+    [M1, 'sysctl.__proto__=1', 'sysctl.__proto__=1: "__proto__" is a reserved name', 'OVERRIDE_RESERVED_NAME'],
+    [M1, 'constructor=1', 'constructor=1: unknown path: a profile has no field "constructor"', 'OVERRIDE_UNKNOWN_PATH'],
+    [M1, `defaults={"a":${'['.repeat(80)}${']'.repeat(80)}}`, 'defaults={"a":[[[', 'OVERRIDE_VALUE_INVALID'],
   ];
-  for (const [id, arg, message] of errors) {
-    it(`rejects ${arg}`, () => {
+  for (const [id, arg, message, code] of errors) {
+    it(`rejects ${arg.slice(0, 60)} (${code})`, () => {
       assert.throws(() => apply(id, arg), (error: unknown) => {
-        assert.ok(error instanceof UsageError, String(error));
+        assert.ok(error instanceof InputError, String(error));
+        assert.equal(error.code, code);
         assert.ok(error.message.startsWith(message), error.message);
         return true;
       });
@@ -150,10 +154,11 @@ describe('applyOverrides (--set)', () => {
     ];
     for (const [id, arg, problem] of invalid) {
       assert.throws(() => apply(id, arg), (error: unknown) => {
-        assert.ok(error instanceof UsageError, String(error));
+        assert.ok(error instanceof InputError, String(error));
+        assert.equal(error.code, 'OVERRIDE_PROFILE_INVALID');
         const lines = error.message.split('\n');
-        assert.equal(lines[0], `--set ${arg}: the profile is no longer valid`);
-        assert.ok(lines.some((l) => l.startsWith(`${id} (after --set): ${problem}`)), error.message);
+        assert.equal(lines[0], `${arg}: the profile is no longer valid`);
+        assert.ok(lines.some((l) => l.startsWith(`${id} (after overrides): ${problem}`)), error.message);
         return true;
       });
     }

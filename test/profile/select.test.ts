@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UsageError } from '../../src/errors.js';
+import { InputError } from '../../src/errors.js';
 import { parseSize, parseWhere, selectProfiles } from '../../src/profile/index.js';
+import { globMatch } from '../../src/profile/select.js';
 import { builtins } from './fixtures.js';
 
 function ids(...exprs: string[]): string[] {
@@ -188,8 +189,9 @@ describe('--where selection over the built-in profiles', () => {
   for (const [expr, message] of errors) {
     it(`rejects ${JSON.stringify(expr)}`, () => {
       assert.throws(() => parseWhere(expr), (error: unknown) => {
-        assert.ok(error instanceof UsageError);
-        assert.ok(error.message.startsWith(`--where: ${message}`), error.message);
+        assert.ok(error instanceof InputError);
+        assert.equal(error.code, 'WHERE_INVALID');
+        assert.ok(error.message.startsWith(message), error.message);
         assert.ok(error.message.endsWith('valid keys: arch, os, ram, model, id, rosetta, launch'), error.message);
         return true;
       });
@@ -197,6 +199,26 @@ describe('--where selection over the built-in profiles', () => {
   }
 
   it('rejects an empty expression', () => {
-    assert.throws(() => parseWhere('   '), UsageError);
+    assert.throws(() => parseWhere('   '), { code: 'WHERE_INVALID', message: 'empty expression; valid keys: arch, os, ram, model, id, rosetta, launch' });
+  });
+});
+
+describe('globMatch', () => {
+  it('matches * and ? over the whole text, case-insensitively', () => {
+    assert.equal(globMatch('macbook*', 'MacBookAir10,1'), true);
+    assert.equal(globMatch('*air*', 'MacBookAir10,1'), true);
+    assert.equal(globMatch('mac?ookair10,1', 'MacBookAir10,1'), true);
+    assert.equal(globMatch('macbook', 'MacBookAir10,1'), false);
+    assert.equal(globMatch('*,2', 'MacBookAir10,1'), false);
+    assert.equal(globMatch('**', ''), true);
+    assert.equal(globMatch('?', ''), false);
+  });
+
+  it('takes polynomial time on patterns that make a backtracking regular expression explode', () => {
+    const pattern = `${'*a'.repeat(30)}*b`;
+    const text = 'a'.repeat(5000);
+    const started = performance.now();
+    assert.equal(globMatch(pattern, text), false);
+    assert.ok(performance.now() - started < 1000, `${performance.now() - started} ms`);
   });
 });

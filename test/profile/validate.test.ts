@@ -32,8 +32,8 @@ describe('validateProfileData', () => {
   });
 
   const cases: Array<{ name: string; mutate: Mutate; problem: string }> = [
-    { name: 'wrong sysctl type', mutate: (p) => (sysctlOf(p)['hw.memsize'] = true), problem: 'sysctl.hw.memsize: expected integer or string' },
-    { name: 'fractional sysctl', mutate: (p) => (sysctlOf(p)['hw.memsize'] = 1.5), problem: 'sysctl.hw.memsize: expected integer or string' },
+    { name: 'wrong sysctl type', mutate: (p) => (sysctlOf(p)['hw.memsize'] = true), problem: 'sysctl.hw.memsize: expected integer' },
+    { name: 'fractional sysctl', mutate: (p) => (sysctlOf(p)['hw.memsize'] = 1.5), problem: 'sysctl.hw.memsize: expected integer' },
     { name: 'missing mountpoint', mutate: (p) => delete volumesOf(p)[0]!.mountpoint, problem: 'volumes[0].mountpoint: required' },
     { name: 'missing top-level field', mutate: (p) => delete p.model, problem: 'model: required' },
     {
@@ -184,7 +184,7 @@ describe('loadProfiles errors', () => {
     });
     const lines = message.split('\n');
     assert.equal(lines[0], `invalid profile ${file}`);
-    assert.ok(lines.includes(`${file}: sysctl.hw.memsize: expected integer or string`), message);
+    assert.ok(lines.includes(`${file}: sysctl.hw.memsize: expected integer`), message);
     assert.ok(lines.includes(`${file}: volumes[0].mountpoint: required`), message);
   });
 
