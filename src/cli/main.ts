@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { isInputError } from '../errors.js';
+import { terminalLines } from '../util/terminal-text.js';
 import { toolVersion } from '../version.js';
 import { profilesCommandBuilder } from './profiles-command.js';
 import { runCommand, runCommandBuilder, type RunArgs } from './run-command.js';
@@ -39,18 +40,27 @@ export async function main(argv: string[]): Promise<number> {
 
 class UsageFailure extends Error {}
 
+/**
+ * Error messages quote input (file names, flag values, XML text), so they are
+ * shown like any input text: control characters escaped, each line capped.
+ */
 function report(error: unknown, debug: boolean): number {
+  const say = (text: string): void => {
+    process.stderr.write(`${terminalLines(text)}\n`);
+  };
   if (error instanceof UsageFailure) {
-    process.stderr.write(`distsim: ${error.message}\nRun 'distsim --help' for usage.\n`);
+    say(`distsim: ${error.message}`);
+    say("Run 'distsim --help' for usage.");
     return 2;
   }
   if (isInputError(error)) {
-    process.stderr.write(`distsim: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+    say(`distsim: ${error.message}`);
+    if (error.hint) say(`hint: ${error.hint}`);
     return 2;
   }
   const e = error as Error;
-  process.stderr.write(`distsim: internal error: ${e?.message ?? String(error)}\n`);
-  process.stderr.write(debug && e?.stack ? `${e.stack}\n` : 'Run again with --debug for the stack trace, and please report it.\n');
+  say(`distsim: internal error: ${e?.message ?? String(error)}`);
+  say(debug && e?.stack ? e.stack : 'Run again with --debug for the stack trace, and please report it.');
   return 3;
 }
 

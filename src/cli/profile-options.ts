@@ -1,7 +1,8 @@
 import type { Argv } from 'yargs';
-import { UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { applyOverrides, loadProfiles, parseWhere, selectProfiles } from '../profile/index.js';
 import type { Profile } from '../profile/types.js';
+import { withFlag } from './flag-errors.js';
 
 export interface ProfileArgs {
   profile?: string[];
@@ -26,7 +27,8 @@ export function withProfileOptions<T>(y: Argv<T>, { selection = true }: { select
  * Loads the built-ins plus the user's profiles and applies the selection:
  * --profile ids (in the order given), else the user's own profiles when
  * --profile-file/--profiles-dir are given, else every built-in; then
- * --where filters and --set overrides.
+ * --where filters and --set overrides. Selecting nothing is an error: a CI
+ * gate over an empty --profiles-dir must not pass vacuously.
  */
 export function chooseProfiles(args: ProfileArgs): Profile[] {
   const files = args.profileFile ?? [];
@@ -35,20 +37,30 @@ export function chooseProfiles(args: ProfileArgs): Profile[] {
   // The loader already tells the user's profiles apart (a built-in file named with --profile-file counts as the user's).
   const all = loadProfiles({ files, dirs, builtin: !onlyUsers });
   const byId = new Map(all.map((p) => [p.id, p]));
+  // Only an empty --profiles-dir can leave nothing to load: every --profile-file is a profile or an error.
+  if (all.length === 0) throw new InputError(`no profiles selected: no profile (*.json) in ${dirs.join(', ')}`, { code: 'NO_PROFILES_SELECTED' });
   let chosen: Profile[];
   if (args.profile && args.profile.length > 0) {
     chosen = args.profile.map((id) => {
       const p = byId.get(id);
-      if (!p) throw new UsageError(`unknown profile '${id}'. Known profiles: ${all.map((x) => x.id).join(', ')}`);
+      if (!p) throw new InputError(`unknown profile '${id}'. Known profiles: ${listed(all.map((x) => x.id))}`, { code: 'PROFILE_UNKNOWN', hint: 'see: distsim profiles list' });
       return p;
     });
   } else {
     chosen = all;
   }
   if (args.where && args.where.length > 0) {
-    chosen = selectProfiles(chosen, args.where.map(parseWhere));
-    if (chosen.length === 0) throw new UsageError(`no profile matches --where ${args.where.map((w) => `'${w}'`).join(' ')} (see: distsim profiles list)`);
+    chosen = selectProfiles(chosen, args.where.map((expr) => withFlag('--where: ', () => parseWhere(expr))));
+    if (chosen.length === 0) {
+      throw new InputError(`no profile matches --where ${args.where.map((w) => `'${w}'`).join(' ')} (see: distsim profiles list)`, { code: 'NO_PROFILES_SELECTED' });
+    }
   }
-  if (args.set && args.set.length > 0) chosen = chosen.map((p) => applyOverrides(p, args.set!));
+  if (args.set && args.set.length > 0) chosen = chosen.map((p) => withFlag('--set ', () => applyOverrides(p, args.set!)));
+  if (chosen.length === 0) throw new InputError('no profiles selected', { code: 'NO_PROFILES_SELECTED' });
   return chosen;
+}
+
+/** Names for a message: all of them when few, else the first ones and a count. */
+function listed(names: string[], max = 40): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')}, … (${names.length - max} more)`;
 }

@@ -1,7 +1,8 @@
 import type { Argv } from 'yargs';
-import { UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { summarizeProfile } from '../profile/index.js';
 import { sysctlView } from '../profile/rosetta.js';
+import { terminalText } from '../util/terminal-text.js';
 import { chooseProfiles, withProfileOptions, type ProfileArgs } from './profile-options.js';
 
 export function profilesCommandBuilder(y: Argv): Argv {
@@ -35,7 +36,11 @@ export function listProfiles(args: ProfileArgs & { format: 'text' | 'json' }): s
   if (args.format === 'json') return JSON.stringify(rows, null, 2) + '\n';
   const table = [['ID', 'NAME', 'ARCH', 'MACOS', 'RAM', 'ROSETTA', 'LAUNCH']];
   for (const r of rows) {
-    table.push([r.id, r.name.length > 40 ? r.name.slice(0, 39) + '…' : r.name, r.arch, r.macos, `${Math.round(r.ramBytes / 2 ** 30)} GB`, r.rosetta === null ? '-' : r.rosetta ? 'yes' : 'no', r.launch]);
+    // A user's profile may name itself anything: shown escaped and short, like every input text on a terminal.
+    const name = terminalText(r.name.slice(0, 100));
+    const short = name.length > 40 ? `${name.slice(0, isHighSurrogate(name.charCodeAt(38)) ? 38 : 39)}…` : name;
+    const cells = [terminalText(r.id), short, terminalText(r.arch), terminalText(r.macos)];
+    table.push([...cells, `${Math.round(r.ramBytes / 2 ** 30)} GB`, r.rosetta === null ? '-' : r.rosetta ? 'yes' : 'no', terminalText(r.launch)]);
   }
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   return table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
@@ -43,8 +48,12 @@ export function listProfiles(args: ProfileArgs & { format: 'text' | 'json' }): s
 
 export function showProfile(args: ProfileArgs & { id: string; translated: boolean }): string {
   const [profile] = chooseProfiles({ ...args, profile: [args.id] });
-  if (!profile) throw new UsageError(`unknown profile '${args.id}'`);
-  if (args.translated && profile.arch !== 'arm64') throw new UsageError(`--translated: ${profile.id} is ${profile.arch}, not Apple silicon; it never runs under Rosetta`);
+  if (!profile) throw new InputError(`unknown profile '${args.id}'`, { code: 'PROFILE_UNKNOWN' });
+  if (args.translated && profile.arch !== 'arm64') throw new InputError(`--translated: ${profile.id} is ${profile.arch}, not Apple silicon; it never runs under Rosetta`, { code: 'FLAG_INVALID' });
   const shown = args.translated ? { ...profile, sysctl: sysctlView(profile, true) } : profile;
   return JSON.stringify(shown, null, 2) + '\n';
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }

@@ -1,104 +1,116 @@
-import { writeFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { UsageError } from '../errors.js';
-import { renderJson } from '../reporters/json.js';
-import { renderText } from '../reporters/text.js';
+import { InputError } from '../errors.js';
+import { readDistribution } from '../input/read-input.js';
+import { FORMATS, render, type Format } from '../reporters/index.js';
+import { simulateRun } from '../runner/simulate.js';
+import { DEFAULT_LIMITS, DEFAULT_SEED, MAX_STACK_BYTES, MIN_STACK_BYTES } from '../simulate/limits.js';
 import { parsePolicies } from '../simulate/policy.js';
-import { MAX_STACK_BYTES, MIN_STACK_BYTES } from '../simulate/limits.js';
-import { DEFAULT_LIMITS, simulateMany } from '../simulate/simulate.js';
+import { withFlag } from './flag-errors.js';
+import { dateFlag, integerFlag, lastValue } from './flag-values.js';
+import { prepareOutput } from './output-file.js';
 import { chooseProfiles, withProfileOptions, type ProfileArgs } from './profile-options.js';
 import { progressBar } from './progress.js';
-import { readDistribution } from './read-distribution.js';
 
 export interface RunArgs extends ProfileArgs {
   files: string[];
-  format: 'text' | 'json';
+  format: Format;
   policy?: string[];
   recover: boolean;
-  timeout: number;
-  hardTimeout?: number;
-  memoryLimit: number;
-  stackLimit: number;
-  jobs?: number;
-  now?: string;
-  seed: number;
+  /** Numeric flags arrive as text and are checked by {@link runSettings}. */
+  timeout?: unknown;
+  hardTimeout?: unknown;
+  memoryLimit?: unknown;
+  stackLimit?: unknown;
+  jobs?: unknown;
+  now?: unknown;
+  seed?: unknown;
   verbose: boolean;
   color?: boolean;
-  output?: string;
+  output?: unknown;
 }
 
+/** Accepted ranges. Each bound has a reason: past it a limit either stops protecting or breaks the engine. */
+export const FLAG_RANGES = {
+  /** Milliseconds; beyond ten minutes one evaluation is not a check any more. */
+  timeout: { min: 1, max: 600_000 },
+  hardTimeout: { min: 1, max: 600_000 },
+  /** MiB; the WebAssembly cap is twice this, and 32-bit WebAssembly memory ends at 4 GiB (4096 trapped, 4097 wrapped to 1 MiB). */
+  memoryLimit: { min: 1, max: 1024 },
+  /** KiB; more overflows QuickJS's own WebAssembly stack. */
+  stackLimit: { min: MIN_STACK_BYTES / 1024, max: MAX_STACK_BYTES / 1024 },
+  jobs: { min: 1, max: 64 },
+  /** The guest Math.random seed is a 32-bit unsigned integer. */
+  seed: { min: 0, max: 2 ** 32 - 1 },
+} as const;
+
 export function runCommandBuilder(y: Argv): Argv<RunArgs> {
+  const r = FLAG_RANGES;
   return withProfileOptions(
     y
       .positional('files', { type: 'string', array: true, describe: 'Distribution XML file(s)', demandOption: true })
-      .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' })
+      .option('format', { alias: 'f', choices: FORMATS, default: 'text' as Format, describe: 'Output format' })
       .option('policy', { type: 'string', array: true, requiresArg: true, describe: 'Set a policy for undocumented Installer behaviour, name=value (see README)' })
       .option('recover', { type: 'boolean', default: false, describe: 'Repair raw < and & in scripts (with a warning) instead of rejecting the file' })
-      .option('timeout', { type: 'number', default: DEFAULT_LIMITS.timeoutMs, describe: 'Time limit of one evaluation, ms' })
-      .option('hard-timeout', { type: 'number', describe: `Wall-clock limit enforced by stopping the worker, ms (default ${DEFAULT_LIMITS.hardTimeoutMs})` })
-      .option('memory-limit', { type: 'number', default: DEFAULT_LIMITS.memoryBytes / 1048576, describe: 'JavaScript heap per profile, MiB' })
-      .option('stack-limit', { type: 'number', default: DEFAULT_LIMITS.stackBytes / 1024, describe: `JavaScript stack, KiB (${MIN_STACK_BYTES / 1024} to ${MAX_STACK_BYTES / 1024})` })
-      .option('jobs', { alias: 'j', type: 'number', describe: 'Worker threads (default: CPU cores)' })
-      .option('now', { type: 'string', describe: 'Guest clock (ISO date); default 2026-01-01T00:00:00Z for reproducible runs' })
-      .option('seed', { type: 'number', default: 1, describe: 'Seed of the guest Math.random' })
+      .option('timeout', { type: 'string', requiresArg: true, describe: `Time limit of one evaluation, ms of deterministic work (${r.timeout.min} to ${r.timeout.max}; default ${DEFAULT_LIMITS.timeoutMs})` })
+      .option('hard-timeout', { type: 'string', requiresArg: true, describe: `Wall-clock limit enforced by stopping the worker, ms (${r.hardTimeout.min} to ${r.hardTimeout.max}; default ${DEFAULT_LIMITS.hardTimeoutMs})` })
+      .option('memory-limit', { type: 'string', requiresArg: true, describe: `JavaScript heap per profile, MiB (${r.memoryLimit.min} to ${r.memoryLimit.max}; default ${DEFAULT_LIMITS.memoryBytes / 1048576})` })
+      .option('stack-limit', { type: 'string', requiresArg: true, describe: `JavaScript stack, KiB (${r.stackLimit.min} to ${r.stackLimit.max}; default ${DEFAULT_LIMITS.stackBytes / 1024})` })
+      .option('jobs', { alias: 'j', type: 'string', requiresArg: true, describe: `Worker threads (${r.jobs.min} to ${r.jobs.max}; default: CPU cores)` })
+      .option('now', { type: 'string', requiresArg: true, describe: 'Guest clock (ISO date, UTC unless an offset is given); default 2026-01-01T00:00:00Z for reproducible runs' })
+      .option('seed', { type: 'string', requiresArg: true, describe: `Seed of the guest Math.random (${r.seed.min} to ${r.seed.max}; default ${DEFAULT_SEED})` })
       .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'List info-level diagnostics in text output' })
       .option('color', { type: 'boolean', describe: 'Colour text output (default: when stdout is a terminal and NO_COLOR is unset)' })
-      .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'Write the report to this file instead of stdout' }),
+      .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'Write the report to this file instead of stdout (replaced atomically when complete)' }),
   ) as unknown as Argv<RunArgs>;
 }
 
-export async function runCommand(args: RunArgs): Promise<number> {
-  const policies = parsePolicies(args.policy ?? []);
+/** Every flag of `run`, checked: an InputError naming the flag for the first bad one. */
+export function runSettings(args: RunArgs) {
+  // Read each flag once, as an own property: nothing later can be steered through an inherited one.
+  const flag = (name: keyof RunArgs): unknown => (Object.hasOwn(args, name) ? args[name] : undefined);
+  const r = FLAG_RANGES;
+  const policyFlags = flag('policy');
+  const policies = withFlag('--policy ', () => parsePolicies(Array.isArray(policyFlags) ? policyFlags.map(String) : policyFlags === undefined ? [] : [String(policyFlags)]));
+  const memoryMiB = integerFlag('--memory-limit', flag('memoryLimit'), r.memoryLimit, DEFAULT_LIMITS.memoryBytes / 1048576);
   const limits = {
-    timeoutMs: positive(args.timeout, '--timeout'),
-    memoryBytes: positive(args.memoryLimit, '--memory-limit') * 1048576,
-    stackBytes: inRange(args.stackLimit, '--stack-limit', MIN_STACK_BYTES / 1024, MAX_STACK_BYTES / 1024) * 1024,
-    ...(args.hardTimeout !== undefined && { hardTimeoutMs: positive(args.hardTimeout, '--hard-timeout') }),
+    timeoutMs: integerFlag('--timeout', flag('timeout'), r.timeout, DEFAULT_LIMITS.timeoutMs),
+    hardTimeoutMs: integerFlag('--hard-timeout', flag('hardTimeout'), r.hardTimeout, DEFAULT_LIMITS.hardTimeoutMs),
+    memoryBytes: memoryMiB * 1048576,
+    stackBytes: integerFlag('--stack-limit', flag('stackLimit'), r.stackLimit, DEFAULT_LIMITS.stackBytes / 1024) * 1024,
+    // QuickJS's heap limit misses large strings; the WebAssembly cap is the hard one.
+    wasmMemoryBytes: Math.max(DEFAULT_LIMITS.wasmMemoryBytes, memoryMiB * 2 * 1048576),
   };
-  // QuickJS's heap limit misses large strings; the WebAssembly cap is the hard one.
-  const wasmMemoryBytes = Math.max(DEFAULT_LIMITS.wasmMemoryBytes, limits.memoryBytes * 2);
-  let now: number | undefined;
-  if (args.now !== undefined) {
-    now = Date.parse(args.now);
-    if (Number.isNaN(now)) throw new UsageError(`--now ${args.now}: not a date (use ISO 8601, e.g. 2026-03-01T12:00:00Z)`);
-  }
-  const distributions = args.files.map((file) => readDistribution(file, { recover: args.recover }));
+  const jobs = flag('jobs') === undefined ? undefined : integerFlag('--jobs', flag('jobs'), r.jobs, 1);
+  const seed = integerFlag('--seed', flag('seed'), r.seed, DEFAULT_SEED);
+  const now = dateFlag('--now', flag('now'));
+  const outputFlag = lastValue(flag('output'));
+  if (outputFlag !== undefined && String(outputFlag) === '') throw new InputError('-o: empty file name', { code: 'FLAG_INVALID' });
+  return {
+    policies,
+    limits,
+    seed,
+    ...(now !== undefined && { now }),
+    ...(jobs !== undefined && { workers: jobs }),
+    output: outputFlag === undefined ? undefined : String(outputFlag),
+  };
+}
+
+export async function runCommand(args: RunArgs): Promise<number> {
+  // Everything that can be refused is refused before the first simulation: flags, the output file, inputs, profiles.
+  const { output: outputFile, ...options } = runSettings(args);
+  const output = outputFile === undefined ? undefined : withFlag('-o ', () => prepareOutput(outputFile));
+  const distributions = args.files.map((file) => readDistribution(String(file), { recover: args.recover }));
   const profiles = chooseProfiles(args);
   const progress = progressBar(distributions.length * profiles.length);
-  let reports;
+  let report;
   try {
-    reports = await simulateMany(distributions, profiles, {
-      policies,
-      limits: { ...limits, wasmMemoryBytes },
-      ...(now !== undefined && { now }),
-      seed: args.seed,
-      ...(args.jobs !== undefined && { workers: positive(args.jobs, '--jobs') }),
-      ...(progress && { onProgress: progress.update }),
-    });
+    report = await simulateRun(distributions, profiles, { ...options, ...(progress && { onProgress: progress.update }) });
   } finally {
     progress?.done();
   }
-  const toFile = args.output !== undefined;
-  const color = args.color ?? (!toFile && process.stdout.isTTY === true && !process.env.NO_COLOR);
-  const byId = new Map(profiles.map((p) => [p.id, p]));
-  // One file: the report document. Several: a JSON array of them, in the order given.
-  const text =
-    args.format === 'json'
-      ? reports.length === 1
-        ? renderJson(reports[0]!)
-        : JSON.stringify(reports, null, 2) + '\n'
-      : reports.map((report) => renderText(report, { color, verbose: args.verbose, profiles: byId })).join('\n');
-  if (toFile) writeFileSync(args.output!, text);
+  const color = args.color ?? (output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const text = render(args.format, report, { color, verbose: args.verbose });
+  if (output !== undefined) withFlag('-o ', () => output.write(text));
   else process.stdout.write(text);
   return 0;
-}
-
-function inRange(value: number, flag: string, min: number, max: number): number {
-  if (!Number.isFinite(value) || value < min || value > max) throw new UsageError(`${flag} ${value}: must be between ${min} and ${max}`);
-  return value;
-}
-
-function positive(value: number, flag: string): number {
-  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} ${value}: must be a positive number`);
-  return value;
 }

@@ -1,7 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatLocation } from '../diagnostics/diagnostic.js';
-import type { Profile } from '../profile/types.js';
-import type { CheckResult, ChoiceResult, ProfileResult, SimulationReport } from '../types.js';
+import { isInputFailure, type CheckResult, type ChoiceResult, type InputFailure, type ProfileResult, type RunReport, type SimulationReport } from '../types.js';
 import { terminalText as t } from '../util/terminal-text.js';
 import { createStyle, type Style } from './style.js';
 
@@ -9,22 +8,33 @@ export interface TextOptions {
   color: boolean;
   /** Also list info-level diagnostics (otherwise only counted). */
   verbose: boolean;
-  /** Profiles by id, for names and OS versions in headings. */
-  profiles: Map<string, Profile>;
 }
 
 /**
- * What a person reads at a glance: per profile, installable or not and why,
- * checks, choices, packages. Every string taken from the report or a profile
- * goes through `t` (terminalText) before distsim adds its own colours, so
- * guest text can neither move the cursor nor run past one line of bounded
- * length.
+ * What a person reads at a glance: per input, per profile, installable or not
+ * and why, checks, choices, packages; an input that could not be simulated
+ * shows its error. Every string taken from the report goes through `t`
+ * (terminalText) before distsim adds its own colours, so guest and input text
+ * can neither move the cursor nor run past one line of bounded length.
  */
-export function renderText(report: SimulationReport, options: TextOptions): string {
+export function renderText(report: RunReport, options: TextOptions): string {
   const s = createStyle(options.color);
+  const blocks = report.distributions.map((entry) => (isInputFailure(entry) ? renderFailure(entry, s) : renderSimulation(entry, options, s)));
+  return blocks.join('\n');
+}
+
+function renderFailure(entry: InputFailure, s: Style): string {
+  const { code, message, location, hint } = entry.error;
+  const where = location ? s.dim(`  ${t(formatLocation(location))}`) : '';
+  const lines = [s.bold(t(entry.path)), `  ${s.red('error')} ${s.dim(t(code))} ${t(message)}${where}`];
+  if (hint) lines.push(`  hint: ${t(hint)}`);
+  return lines.join('\n') + '\n';
+}
+
+function renderSimulation(report: SimulationReport, options: TextOptions, s: Style): string {
   const lines: string[] = [];
-  const title = report.distribution.title ? ` "${t(report.distribution.title)}"` : '';
-  lines.push(s.bold(`${t(report.distribution.path)}${title}`));
+  const title = report.title ? ` "${t(report.title)}"` : '';
+  lines.push(s.bold(`${t(report.path)}${title}`));
   for (const d of report.diagnostics) if (d.severity !== 'info' || options.verbose) lines.push('  ' + diagnosticLine(d, s));
   for (const result of report.results) {
     lines.push('');
@@ -36,9 +46,7 @@ export function renderText(report: SimulationReport, options: TextOptions): stri
 }
 
 function renderProfile(r: ProfileResult, options: TextOptions, s: Style): string[] {
-  const p = options.profiles.get(r.profile);
-  const os = p ? String(p.systemVersion.ProductVersion ?? '?') : '?';
-  const heading = `${s.bold(t(r.profile))}  ${s.dim(t(`${p?.name ?? ''} · ${p?.arch ?? '?'} · macOS ${os}`))}`;
+  const heading = `${s.bold(t(r.profile))}  ${s.dim(t(`${r.mac.name} · ${r.mac.arch} · macOS ${r.mac.macos || '?'}`))}`;
   const out = [heading];
   const verdict = r.installable ? s.green('✓ installable') : s.red('✗ not installable');
   out.push(`  ${verdict}${r.translated ? s.yellow('  (evaluated as x86_64 under Rosetta 2)') : ''}`);

@@ -3,17 +3,26 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { SimulationReport } from '../../src/types.js';
+import { isInputFailure, type RunReport, type SimulationReport } from '../../src/types.js';
 import { builtinProfiles, fixture, runCli } from '../helpers.js';
+
+/** The report document of a run over one file, which must have been simulated. */
+function single(stdout: string): SimulationReport {
+  const report = JSON.parse(stdout) as RunReport;
+  assert.equal(report.schemaVersion, 2);
+  assert.equal(report.distributions.length, 1);
+  const entry = report.distributions[0]!;
+  assert.ok(!isInputFailure(entry), JSON.stringify(entry));
+  return entry;
+}
 
 describe('distsim run', () => {
   it('runs every built-in profile by default and prints the documented JSON fields', async () => {
     const r = await runCli(['run', 'examples/example-app.xml', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
-    const report = JSON.parse(r.stdout) as SimulationReport;
-    assert.equal(report.schemaVersion, 1);
-    assert.deepEqual(report.distribution, { path: 'examples/example-app.xml', title: 'Example App' });
+    const report = single(r.stdout);
+    assert.deepEqual([report.path, report.title], ['examples/example-app.xml', 'Example App']);
     assert.deepEqual(report.results.map((x) => x.profile), builtinProfiles().map((p) => p.id));
     for (const result of report.results) {
       for (const key of ['profile', 'evaluatedArch', 'translated', 'installable', 'installationCheck', 'volumes', 'choices', 'packages', 'domains', 'restartAction', 'log', 'diagnostics']) {
@@ -60,7 +69,7 @@ describe('distsim run', () => {
     ['bad policy', ['run', 'examples/example-app.xml', '--policy', 'truthiness=maybe'], /--policy truthiness=maybe: 'maybe' is not one of js, strict/],
     ['bad --where', ['run', 'examples/example-app.xml', '--where', 'colour=red'], /colour/],
     ['bad --now', ['run', 'examples/example-app.xml', '--now', 'yesterday'], /--now yesterday: not a date/],
-    ['stack limit above the WebAssembly stack', ['run', 'examples/example-app.xml', '--stack-limit', '2048'], /--stack-limit 2048: must be between 16 and 1024/],
+    ['stack limit above the WebAssembly stack', ['run', 'examples/example-app.xml', '--stack-limit', '2048'], /--stack-limit 2048: must be an integer from 16 to 1024/],
   ];
   for (const [name, args, pattern] of errors) {
     it(`exits 2 with a one-line error: ${name}`, async () => {
@@ -84,7 +93,7 @@ describe('distsim run', () => {
   it('--recover simulates a file with raw < in a script and says the Installer would reject it', async () => {
     const r = await runCli(['run', fixture('malformed-raw-lt.xml'), '--recover', '--format', 'json', '-p', 'macbookpro-15-mid2015-10.14.6']);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as SimulationReport;
+    const report = single(r.stdout);
     assert.deepEqual(report.diagnostics.map((d) => d.code), ['XML_SCRIPT_ESCAPE_REPAIRED', 'XML_SCRIPT_ESCAPE_REPAIRED', 'XML_SCRIPT_ESCAPE_REPAIRED']);
     assert.equal(report.results[0]!.choices[0]!.selected, true, '16 GB is not too little memory');
   });
@@ -92,7 +101,7 @@ describe('distsim run', () => {
   it('selects profiles with --where and overrides them with --set', async () => {
     const r = await runCli(['run', 'test/fixtures/ram.xml', '--where', 'arch=arm64 rosetta=false', '--set', 'sysctl.hw.memsize=4294967296', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as SimulationReport;
+    const report = single(r.stdout);
     assert.ok(report.results.length >= 1);
     for (const result of report.results) assert.equal(result.installationCheck.passed, false, `${result.profile} has 4 GiB after --set`);
   });
@@ -100,8 +109,8 @@ describe('distsim run', () => {
   it('runs several files over one worker pool, reports in the order given', async () => {
     const r = await runCli(['run', 'test/fixtures/os-gate.xml', 'test/fixtures/hidden-choice.xml', '-p', 'macbookpro-13-late2013-10.9.5', '-p', 'macmini-m4-2024-26.5.2', '-f', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    const reports = JSON.parse(r.stdout) as SimulationReport[];
-    assert.deepEqual(reports.map((x) => [x.distribution.path, x.results.map((y) => y.profile)]), [
+    const reports = (JSON.parse(r.stdout) as RunReport).distributions as SimulationReport[];
+    assert.deepEqual(reports.map((x) => [x.path, x.results.map((y) => y.profile)]), [
       ['test/fixtures/os-gate.xml', ['macbookpro-13-late2013-10.9.5', 'macmini-m4-2024-26.5.2']],
       ['test/fixtures/hidden-choice.xml', ['macbookpro-13-late2013-10.9.5', 'macmini-m4-2024-26.5.2']],
     ]);
@@ -116,7 +125,7 @@ describe('distsim run', () => {
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '');
     const { readFileSync } = await import('node:fs');
-    assert.equal((JSON.parse(readFileSync(out, 'utf8')) as SimulationReport).results.length, 1);
+    assert.equal(single(readFileSync(out, 'utf8')).results.length, 1);
   });
 });
 
@@ -127,7 +136,7 @@ describe('user profiles on the command line', () => {
     writeFileSync(file, JSON.stringify({ id: 'lab-m1-no-rosetta', extends: 'macbookair-m1-2020-12.7.6', name: 'Lab MacBook Air', rosetta: { installed: false } }));
     const r = await runCli(['run', 'test/fixtures/arch-none.xml', '--profile-file', file, '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as SimulationReport;
+    const report = single(r.stdout);
     assert.deepEqual(report.results.map((x) => x.profile), ['lab-m1-no-rosetta']);
     assert.deepEqual(report.results[0]!.blockers.map((b) => b.code), ['ARCH_ROSETTA_MISSING']);
   });

@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createDiagnostic } from '../../src/diagnostics/diagnostic.js';
-import type { Profile } from '../../src/profile/types.js';
 import { renderText } from '../../src/reporters/text.js';
-import type { SimulationReport } from '../../src/types.js';
+import type { RunReport, SimulationReport } from '../../src/types.js';
 import { MAX_TERMINAL_LINE, terminalLines, terminalText } from '../../src/util/terminal-text.js';
-import { builtinProfiles, runCli } from '../helpers.js';
+import { runCli } from '../helpers.js';
 
 const ESC = '\u001b';
 /** Clears the screen, homes the cursor and paints a verdict. */
@@ -27,19 +26,17 @@ function assertInert(text: string): void {
   }
 }
 
-function hostileReport(): { report: SimulationReport; profiles: Map<string, Profile> } {
-  const base = builtinProfiles().find((p) => p.id === 'macmini-m4-2024-26.5.2')!;
-  const profile: Profile = { ...base, name: `Lab ${HOSTILE}`, systemVersion: { ...base.systemVersion, ProductVersion: `14.0${OSC}` } };
+function hostileReport(): RunReport {
   const location = { file: `dist${HOSTILE}.xml`, line: 3, column: 7 };
   const check = { passed: false, resultType: 'Fatal' as const, title: `title ${HOSTILE}`, message: `message ${OSC}` };
-  const report: SimulationReport = {
-    schemaVersion: 1,
-    tool: { name: 'distsim', version: '0.0.0' },
-    distribution: { path: `path${HOSTILE}.xml`, title: `Title ${HOSTILE}` },
+  const simulation: SimulationReport = {
+    path: `path${HOSTILE}.xml`,
+    title: `Title ${HOSTILE}`,
     diagnostics: [createDiagnostic('XML_UNKNOWN_ELEMENT', `unknown <${HOSTILE}>`, { location })],
     results: [
       {
-        profile: profile.id,
+        profile: `lab${OSC}`,
+        mac: { name: `Lab ${HOSTILE}`, model: 'Mac16,10', arch: 'arm64', macos: `14.0${OSC}` },
         evaluatedArch: 'arm64',
         translated: false,
         installable: false,
@@ -61,13 +58,13 @@ function hostileReport(): { report: SimulationReport; profiles: Map<string, Prof
       },
     ],
   };
-  return { report, profiles: new Map([[profile.id, profile]]) };
+  const failure = { path: `broken${HOSTILE}.xml`, error: { code: 'XML_MALFORMED', message: `broken${HOSTILE}.xml:1:2: bad <${HOSTILE}>`, location, hint: `hint ${OSC}` } };
+  return { schemaVersion: 2, tool: { name: 'distsim', version: '0.0.0' }, distributions: [failure, simulation] };
 }
 
 describe('text output shows guest text escaped', () => {
   it('without colour: no raw control character from any report field, and the escapes are visible', () => {
-    const { report, profiles } = hostileReport();
-    const text = renderText(report, { color: false, verbose: true, profiles });
+    const text = renderText(hostileReport(), { color: false, verbose: true });
     assertInert(text);
     assert.ok(!text.includes(ESC));
     assert.ok(text.includes('\\x1b[2J\\x1b[H✓ installable'), 'the log line is shown, escaped');
@@ -77,8 +74,7 @@ describe('text output shows guest text escaped', () => {
   });
 
   it('with colour: every ESC is one of distsim\'s own SGR codes', () => {
-    const { report, profiles } = hostileReport();
-    const text = renderText(report, { color: true, verbose: true, profiles });
+    const text = renderText(hostileReport(), { color: true, verbose: true });
     const own = new Set(['[1m', '[22m', '[2m', '[31m', '[32m', '[33m', '[36m', '[39m']);
     for (let at = text.indexOf(ESC); at !== -1; at = text.indexOf(ESC, at + 1)) {
       const end = text.indexOf('m', at);
@@ -88,10 +84,10 @@ describe('text output shows guest text escaped', () => {
   });
 
   it('caps each piece of guest text, so one log line cannot flood the terminal', () => {
-    const { report, profiles } = hostileReport();
-    report.results[0]!.log = ['x'.repeat(5_000_000)];
+    const report = hostileReport();
+    (report.distributions[1] as SimulationReport).results[0]!.log = ['x'.repeat(5_000_000)];
     const started = performance.now();
-    const text = renderText(report, { color: false, verbose: false, profiles });
+    const text = renderText(report, { color: false, verbose: false });
     assert.ok(performance.now() - started < 2000);
     assert.ok(text.length < 40_000, `${text.length} characters`);
     assert.ok(text.includes(`${'x'.repeat(MAX_TERMINAL_LINE)}… (${5_000_000 - MAX_TERMINAL_LINE} more characters)`));

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, syml
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MAX_DISTRIBUTION_BYTES, readDistribution } from '../../src/cli/read-distribution.js';
+import { MAX_DISTRIBUTION_BYTES, readDistribution } from '../../src/input/read-input.js';
 import { InputError } from '../../src/errors.js';
 import { loadProfiles } from '../../src/profile/index.js';
 import { MAX_PROFILE_BYTES } from '../../src/profile/load.js';
