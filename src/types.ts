@@ -10,6 +10,31 @@ export interface RunReport {
   tool: { name: 'distsim'; version: string };
   /** One entry per input, in the order given: a simulation, or the input's located error. */
   distributions: DistributionReport[];
+  /**
+   * Expectation outcomes: present only in the report of `distsim test`, one
+   * entry per (Distribution, profile, expectation), in the order of
+   * `distributions`, then of the profiles, then of the expectation file.
+   * A Distribution that could not be read gives one `error` entry (profile
+   * null) instead. Reporters that find it show expectation results.
+   */
+  tests?: Array<{
+    /** The expectation file, as given. */
+    spec: string;
+    /** Index in `distributions` of the Distribution checked. */
+    distribution: number;
+    /** Profile id; null for a Distribution that could not be read. */
+    profile: string | null;
+    /** The expectation's `name`, else its path in the file (`distributions[0].expect[2]`). */
+    name: string;
+    /** Where the expectation is in the file. */
+    location: SourceLocation | null;
+    /** `error`: it could not be checked (the Distribution could not be read, or the profile's evaluation was lost). */
+    status: 'passed' | 'failed' | 'error';
+    /** Each unmet assertion, with its place in the file; `why` explains the actual value when an explanation is available. */
+    failures: Array<{ assertion: string; expected: string; actual: string; location: SourceLocation | null; why: string | null }>;
+    /** For `error`: the code and message of what prevented the check. */
+    error: { code: string; message: string } | null;
+  }>;
 }
 
 export type DistributionReport = SimulationReport | InputFailure;
