@@ -30,21 +30,48 @@ function decodeStrict(encoding: string, bytes: Uint8Array, file: string): string
   }
 }
 
-/** Offset → 1-based line and column. Columns count UTF-16 code units, like editors that show JS columns. */
+/**
+ * Offset → 1-based line and column. A line ends at CR, LF or CRLF (CRLF is
+ * one line end), as XML's end-of-line handling and editors see it: old Mac
+ * files end lines with CR alone. Columns count UTF-16 code units, like
+ * editors that show JS columns.
+ */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  /** Offset where each line starts (a typed array: a 10 MB file can have 5 million lines). */
+  private readonly starts: Int32Array;
+  /** The line (0-based) of the last lookup: the parser asks in increasing order, mostly on the same or the next line. */
+  private last = 0;
   constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+    let count = 1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) count++;
+    }
+    this.starts = new Int32Array(count);
+    let n = 1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts[n++] = i + 1;
+    }
   }
   position(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
+    const starts = this.starts;
+    let line = this.last;
+    if (!(starts[line]! <= offset && (line + 1 === starts.length || offset < starts[line + 1]!))) {
+      if (line + 2 < starts.length && starts[line + 1]! <= offset && offset < starts[line + 2]!) line++;
+      else {
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (starts[mid]! <= offset) lo = mid;
+          else hi = mid - 1;
+        }
+        line = lo;
+      }
+      this.last = line;
     }
-    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
+    return { line: line + 1, column: offset - starts[line]! + 1 };
   }
   offset(line: number, column: number): number {
     const start = this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1]!;
