@@ -9,12 +9,14 @@ import type { RawProfile } from './inherit.js';
 import { parseJsonText } from './json-parse.js';
 import { isRecord } from './json-path.js';
 import type { Profile } from './types.js';
-import { validateProfileData } from './validate.js';
+import { listProblems, validateProfileData } from './validate.js';
 
 export { builtinProfilesDir } from './builtin-dir.js';
 
 /** A built-in profile is about 5 KB; a file this large is not a profile, and parsing it would only cost time and memory. */
 export const MAX_PROFILE_BYTES = 4 * 1024 * 1024;
+/** All the user's profile files together (--profile-file and --profiles-dir). */
+export const MAX_PROFILES_TOTAL_BYTES = 64 * 1024 * 1024;
 
 export interface LoadProfilesOptions {
   /** Include the built-in profiles in the result (default true). Built-ins can always be extended. */
@@ -38,18 +40,24 @@ export function loadProfiles(options: LoadProfilesOptions = {}): Profile[] {
   // The same file named twice (or a built-in named as a user file) is read once, as a user profile.
   const seen = new Set<string>();
   const userRaw: RawProfile[] = [];
+  let userBytes = 0;
   const addUser = (file: string): void => {
     const real = realPath(file);
     if (seen.has(real)) return;
     seen.add(real);
-    userRaw.push(readProfileFile(file, file));
+    const text = readProfileText(file, file);
+    userBytes += text.length;
+    if (userBytes > MAX_PROFILES_TOTAL_BYTES) {
+      throw new InputError(`profiles: more than ${MAX_PROFILES_TOTAL_BYTES / 1048576} MiB of profile files in total (at ${file})`, { code: 'PROFILES_TOO_LARGE' });
+    }
+    userRaw.push(profileFromText(text, file));
   };
   for (const file of options.files ?? []) addUser(file);
   for (const dir of options.dirs ?? []) for (const file of jsonFilesIn(dir)) addUser(path.join(dir, file));
   const builtinDir = builtinProfilesDir();
   const builtinRaw = jsonFilesIn(builtinDir)
     .filter((file) => !seen.has(realPath(path.join(builtinDir, file))))
-    .map((file) => readProfileFile(path.join(builtinDir, file), `profiles/${file}`));
+    .map((file) => profileFromText(readProfileText(path.join(builtinDir, file), `profiles/${file}`), `profiles/${file}`));
 
   const resolved = resolveInheritance([...builtinRaw, ...userRaw]);
   const problems: string[] = [];
@@ -64,8 +72,8 @@ export function loadProfiles(options: LoadProfilesOptions = {}): Profile[] {
     }
   }
   if (problems.length > 0) {
-    const head = invalid.length === 1 ? `invalid profile ${invalid[0]!}` : `invalid profiles ${invalid.join(', ')}`;
-    throw new InputError(`${head}\n${problems.join('\n')}`);
+    const head = invalid.length === 1 ? `invalid profile ${invalid[0]!}` : `invalid profiles ${invalid.length > 10 ? `${invalid.slice(0, 10).join(', ')}, …` : invalid.join(', ')}`;
+    throw new InputError(`${head}\n${listProblems(problems)}`, { code: 'PROFILE_INVALID' });
   }
 
   const builtins = resolved.slice(0, builtinRaw.length).map((r) => r.profile);
@@ -103,8 +111,11 @@ function jsonFilesIn(dir: string): string[] {
   return names.filter((name) => name.endsWith('.json') && name !== 'schema.json').sort();
 }
 
-function readProfileFile(file: string, source: string): RawProfile {
-  const text = readRegularFile(file, { maxBytes: MAX_PROFILE_BYTES, what: 'a profile' }, source).toString('utf8');
+function readProfileText(file: string, source: string): string {
+  return readRegularFile(file, { maxBytes: MAX_PROFILE_BYTES, what: 'a profile' }, source).toString('utf8');
+}
+
+function profileFromText(text: string, source: string): RawProfile {
   const data = parseJsonText(text, source);
   if (!isRecord(data)) throw new InputError(`${source}: expected a JSON object (a profile), found ${kindOf(data)}`, { code: 'PROFILE_INVALID' });
   return { data, source };

@@ -60,7 +60,7 @@ import {
 } from './schema.js';
 import type { SchemaNode } from './schema.js';
 import type { Profile } from './types.js';
-import { validateProfileData } from './validate.js';
+import { listProblems, validateProfileData } from './validate.js';
 
 export function applyOverrides(profile: Profile, sets: string[]): Profile {
   const data = structuredClone(profile) as unknown as Record<string, unknown>;
@@ -68,7 +68,7 @@ export function applyOverrides(profile: Profile, sets: string[]): Profile {
   if (sets.length > 0) {
     const problems = validateProfileData(data, `${profile.id} (after overrides)`);
     if (problems.length > 0) {
-      throw new InputError(`${abbreviate(sets.join(' '))}: the profile is no longer valid\n${problems.join('\n')}`, { code: 'OVERRIDE_PROFILE_INVALID' });
+      throw new InputError(`${abbreviate(sets.join(' '))}: the profile is no longer valid\n${listProblems(problems)}`, { code: 'OVERRIDE_PROFILE_INVALID' });
     }
   }
   return data as unknown as Profile;

@@ -7,6 +7,16 @@ import { formatPath, isRecord, pointerSegments } from './json-path.js';
 import type { PathSegment } from './json-path.js';
 import { profileValidator } from './schema.js';
 
+/** Problems listed in one error; the rest are counted. Each is a line, and a hostile file can hold hundreds of thousands. */
+export const MAX_REPORTED_PROBLEMS = 50;
+
+/** The problems, one a line: the first MAX_REPORTED_PROBLEMS, then how many more. */
+export function listProblems(problems: readonly string[]): string {
+  const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
+  const more = problems.length - shown.length;
+  return more > 0 ? `${shown.join('\n')}\n… and ${more} more problem${more === 1 ? '' : 's'}` : shown.join('\n');
+}
+
 /** The id rule, also in `profiles/schema.json`. */
 export const PROFILE_ID_PATTERN = /^[a-z0-9]+(?:[-.][a-z0-9]+)*$/;
 
@@ -22,10 +32,10 @@ export const PROFILE_ID_PATTERN = /^[a-z0-9]+(?:[-.][a-z0-9]+)*$/;
  * cannot hold it as data, so every consumer would have to special-case it.
  */
 export function validateProfileData(value: unknown, source: string): string[] {
-  const problems: string[] = [];
+  // A Set: a hostile profile can hold hundreds of thousands of problems, and a list search per problem would be quadratic.
+  const problems = new Set<string>();
   const add = (segments: readonly PathSegment[], problem: string): void => {
-    const line = `${source}: ${formatPath(segments)}: ${problem}`;
-    if (!problems.includes(line)) problems.push(line);
+    problems.add(`${source}: ${formatPath(segments)}: ${problem}`);
   };
 
   if (depthExceeds(value, MAX_JSON_DEPTH)) return [`${source}: (root): nested deeper than ${MAX_JSON_DEPTH} levels`];
@@ -41,7 +51,7 @@ export function validateProfileData(value: unknown, source: string): string[] {
   }
   for (const at of reservedKeyPaths(data)) add(at, `reserved name, not allowed as a key`);
   if (isRecord(data)) semanticProblems(data, add);
-  return problems;
+  return [...problems];
 }
 
 type Add = (segments: readonly PathSegment[], problem: string) => void;
