@@ -1,17 +1,19 @@
-import { createDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Distribution, Evaluable, Position } from './model.js';
+import { quote, type StaticDiagnostics } from './static-diagnostics.js';
+import { TextBuilder } from './text-builder.js';
 
-/** Members of the Installer JavaScript API (research/installer-js.md §2–3). */
+/** Members of the Installer JavaScript API (Apple's Installer JS reference). */
 const SYSTEM = new Set([
   'version', 'compareVersions', 'sysctl', 'gestalt', 'propertiesOf', 'defaults', 'env', 'users', 'files', 'ioregistry', 'applications',
   'localizedString', 'localizedStringWithFormat', 'localizedStandardString', 'localizedStandardStringWithFormat', 'log', 'run', 'runOnce',
 ]);
-const NESTED: Record<string, Set<string>> = {
-  files: new Set(['fileExistsAtPath', 'plistAtPath', 'bundleAtPath']),
-  ioregistry: new Set(['fromPath', 'matchingClass', 'matchingName', 'childrenOf', 'parentsOf']),
-  applications: new Set(['fromPID', 'fromIdentifier', 'all']),
-  users: new Set(['desktopSessionCount']),
-};
+/** A Map: the member name comes from the script (`system.constructor.x` must not find Object). */
+const NESTED = new Map([
+  ['files', new Set(['fileExistsAtPath', 'plistAtPath', 'bundleAtPath'])],
+  ['ioregistry', new Set(['fromPath', 'matchingClass', 'matchingName', 'childrenOf', 'parentsOf'])],
+  ['applications', new Set(['fromPID', 'fromIdentifier', 'all'])],
+  ['users', new Set(['desktopSessionCount'])],
+]);
 const MY = new Set(['target', 'result', 'choice']);
 const OBJECT_MEMBERS = new Set(['hasOwnProperty', 'toString', 'valueOf', 'constructor', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString']);
 
@@ -20,36 +22,50 @@ const OBJECT_MEMBERS = new Set(['hasOwnProperty', 'toString', 'valueOf', 'constr
  * API does not have and `choices.<id>` for undefined choices. Done statically
  * rather than with a Proxy in every profile's sandbox: it costs nothing per
  * profile, and it also finds mistakes on code paths no profile reaches.
- * Dynamic accesses (`system[name]`) are not seen.
+ * Dynamic accesses (`system[name]`) are not seen. Findings go to `sink`,
+ * which bounds their number; positions are computed only for those listed.
  */
-export function checkApiUsage(dist: Pick<Distribution, 'path' | 'evaluables' | 'choices'>, position: (ev: Evaluable, offset: number) => Position): Diagnostic[] {
-  const out: Diagnostic[] = [];
+export function checkApiUsage(
+  dist: Pick<Distribution, 'path' | 'evaluables' | 'choices'>,
+  position: (ev: Evaluable, offset: number) => Position,
+  sink: StaticDiagnostics,
+): void {
   const seen = new Set<string>();
   const choiceIds = new Set(dist.choices.map((c) => c.id));
-  const report = (code: 'API_UNKNOWN_MEMBER' | 'API_UNKNOWN_CHOICE', key: string, message: string, ev: Evaluable, offset: number, args: Record<string, string>) => {
-    if (seen.has(code + key)) return;
-    seen.add(code + key);
-    out.push(createDiagnostic(code, message, { location: { file: dist.path, ...position(ev, offset) }, source: ev.source, args }));
+  const report = (code: 'API_UNKNOWN_MEMBER' | 'API_UNKNOWN_CHOICE', key: string, message: () => string, ev: Evaluable, offset: number, args: () => Record<string, string>) => {
+    const dedupe = `${code}\u0000${key}`;
+    if (seen.has(dedupe)) return;
+    seen.add(dedupe);
+    sink.report(code, message, () => ({ location: { file: dist.path, ...position(ev, offset) }, source: ev.source, args: args() }));
   };
   for (const ev of dist.evaluables) {
+    // Most attribute expressions name none of the three objects: nothing to blank or match then.
+    const hasSystem = ev.code.includes('system');
+    const hasMy = ev.code.includes('my');
+    const hasChoices = ev.code.includes('choices');
+    if (!hasSystem && !hasMy && !hasChoices) continue;
     const code = blankCommentsAndStrings(ev.code);
-    for (const m of code.matchAll(/(?<![\w$.])system\s*\.\s*([A-Za-z_$][\w$]*)(?:\s*\.\s*([A-Za-z_$][\w$]*))?/g)) {
+    if (hasSystem) for (const m of code.matchAll(/(?<![\w$.])system\s*\.\s*([A-Za-z_$][\w$]*)(?:\s*\.\s*([A-Za-z_$][\w$]*))?/g)) {
       const member = m[1]!;
+      const nested = NESTED.get(member);
       if (!SYSTEM.has(member) && !OBJECT_MEMBERS.has(member)) {
-        report('API_UNKNOWN_MEMBER', `system.${member}`, `system.${member} is not part of the Installer JavaScript API (undefined)`, ev, m.index, { member: `system.${member}` });
-      } else if (m[2] !== undefined && NESTED[member] && !NESTED[member].has(m[2]) && !OBJECT_MEMBERS.has(m[2])) {
-        const name = `system.${member}.${m[2]}`;
-        report('API_UNKNOWN_MEMBER', name, `${name} is not part of the Installer JavaScript API (undefined)`, ev, m.index, { member: name });
+        const name = `system.${quote(member)}`;
+        report('API_UNKNOWN_MEMBER', `system.${member}`, () => `${name} is not part of the Installer JavaScript API (undefined)`, ev, m.index, () => ({ member: name }));
+      } else if (m[2] !== undefined && nested && !nested.has(m[2]) && !OBJECT_MEMBERS.has(m[2])) {
+        const key = `system.${member}.${m[2]}`;
+        const name = `system.${member}.${quote(m[2])}`;
+        report('API_UNKNOWN_MEMBER', key, () => `${name} is not part of the Installer JavaScript API (undefined)`, ev, m.index, () => ({ member: name }));
       }
     }
-    for (const m of code.matchAll(/(?<![\w$.])my\s*\.\s*([A-Za-z_$][\w$]*)/g)) {
+    if (hasMy) for (const m of code.matchAll(/(?<![\w$.])my\s*\.\s*([A-Za-z_$][\w$]*)/g)) {
       const member = m[1]!;
       if (MY.has(member) || OBJECT_MEMBERS.has(member)) continue;
       const why = member === 'search' ? 'locator searches (my.search) are not simulated' : 'it is not part of the Installer JavaScript API';
-      report('API_UNKNOWN_MEMBER', `my.${member}`, `my.${member}: ${why} (undefined)`, ev, m.index, { member: `my.${member}` });
+      const name = `my.${quote(member)}`;
+      report('API_UNKNOWN_MEMBER', `my.${member}`, () => `${name}: ${why} (undefined)`, ev, m.index, () => ({ member: name }));
     }
     // choices.id and choices['id'] (the quoted form is read from the original code: strings are blanked above).
-    for (const m of code.matchAll(/(?<![\w$.])choices\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(["']))/g)) {
+    if (hasChoices) for (const m of code.matchAll(/(?<![\w$.])choices\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(["']))/g)) {
       let id = m[1];
       if (id === undefined) {
         const start = m.index + m[0].length;
@@ -58,38 +74,47 @@ export function checkApiUsage(dist: Pick<Distribution, 'path' | 'evaluables' | '
         id = ev.code.slice(start, end);
       }
       if (choiceIds.has(id) || OBJECT_MEMBERS.has(id)) continue;
-      report('API_UNKNOWN_CHOICE', id, `choices.${id}: no choice with id '${id}' (undefined)`, ev, m.index, { choice: id });
+      const shown = quote(id);
+      report('API_UNKNOWN_CHOICE', id, () => `choices.${shown}: no choice with id '${shown}' (undefined)`, ev, m.index, () => ({ choice: shown }));
     }
   }
-  return out;
 }
 
-/** Replaces comments and string contents with spaces (keeping offsets and quotes), so patterns only match code. */
+/** Replaces comments and string contents with spaces (keeping offsets, line ends and quotes), so patterns only match code. */
 export function blankCommentsAndStrings(code: string): string {
-  let out = '';
+  if (!/[/"'`]/.test(code)) return code;
+  const out = new TextBuilder();
+  /** Copies code[from, to) with everything but LF turned into spaces. */
+  const blank = (from: number, to: number) => {
+    for (let k = from; k < to; ) {
+      const lf = code.indexOf('\n', k);
+      const stop = lf === -1 || lf >= to ? to : lf;
+      out.fill(0x20, stop - k);
+      if (stop < to) out.append('\n');
+      k = stop + 1;
+    }
+  };
+  let last = 0; // code[last, i) is copied as is
   let i = 0;
   while (i < code.length) {
-    const c = code[i]!;
-    const next = code[i + 1];
-    if (c === '/' && next === '/') {
-      const end = code.indexOf('\n', i);
-      const stop = end === -1 ? code.length : end;
-      out += ' '.repeat(stop - i);
-      i = stop;
-    } else if (c === '/' && next === '*') {
-      const end = code.indexOf('*/', i + 2);
-      const stop = end === -1 ? code.length : end + 2;
-      out += code.slice(i, stop).replace(/[^\n]/g, ' ');
-      i = stop;
-    } else if (c === '"' || c === "'" || c === '`') {
+    const c = code.charCodeAt(i);
+    const next = code.charCodeAt(i + 1);
+    if (c === 0x2f /* / */ && (next === 0x2f || next === 0x2a /* * */)) {
+      const end = next === 0x2f ? code.indexOf('\n', i) : code.indexOf('*/', i + 2);
+      const stop = end === -1 ? code.length : next === 0x2f ? end : end + 2;
+      out.appendRange(code, last, i);
+      blank(i, stop);
+      last = i = stop;
+    } else if (c === 0x22 || c === 0x27 || c === 0x60 /* " ' ` */) {
       let j = i + 1;
-      while (j < code.length && code[j] !== c && code[j] !== '\n') j += code[j] === '\\' ? 2 : 1;
-      out += c + code.slice(i + 1, j).replace(/[^\n]/g, ' ') + (j < code.length ? code[j] : '');
+      while (j < code.length && code.charCodeAt(j) !== c && code.charCodeAt(j) !== 0x0a) j += code.charCodeAt(j) === 0x5c /* \ */ ? 2 : 1;
+      j = Math.min(j, code.length);
+      out.appendRange(code, last, i + 1);
+      blank(i + 1, j);
+      last = j; // the closing quote (or the line end) is kept
       i = j + 1;
-    } else {
-      out += c;
-      i++;
-    }
+    } else i++;
   }
-  return out;
+  out.appendRange(code, last, code.length);
+  return out.toString();
 }

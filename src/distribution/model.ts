@@ -24,10 +24,24 @@ export interface Distribution {
   choices: ChoiceDef[];
   /** pkg-refs by id (several elements with one id merged), in first-appearance order. */
   pkgRefs: PkgRefDef[];
-  /** Inline `<localization><strings language=…>` tables, language → key → text. */
-  strings: Record<string, Record<string, string>>;
+  /**
+   * Inline `<localization><strings language=…>` tables in first-appearance
+   * order (several elements with one language merged). Arrays of pairs, not
+   * objects keyed by the file's text: a language or key such as `__proto__`
+   * or `constructor` is data, and the shape survives structuredClone and
+   * JSON alike. `selectStringTable` (localize.ts) picks one for a Mac's
+   * languages as a Map.
+   */
+  strings: StringTable[];
   /** Problems found while parsing (warnings and infos; fatal problems throw InputError instead). */
   diagnostics: Diagnostic[];
+}
+
+/** One language's inline string table. */
+export interface StringTable {
+  language: string;
+  /** [key, text] in first-appearance order of the key; a later entry with the same key has replaced the earlier text. */
+  entries: Array<[string, string]>;
 }
 
 export interface Position {
@@ -42,7 +56,14 @@ export interface Evaluable {
   code: string;
   /** Where `code` starts in the file. */
   position: Position;
-  /** Flattened triples [codeOffset, line, column]: where each linear run of `code` sits in the file. */
+  /**
+   * Flattened triples [codeOffset, line, column]: where each run of `code`
+   * starts in the file. Within a run the code matches the file character for
+   * character, except that a line end of the file (CR, LF or CRLF) is one LF
+   * in the code; runs are split wherever that stops being true (after an
+   * entity reference, and after each line end of an attribute value, which
+   * XML turns into a space). See positions.ts.
+   */
   segments: number[];
 }
 

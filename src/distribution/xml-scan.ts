@@ -1,8 +1,11 @@
+import { TextBuilder } from './text-builder.js';
+
 /**
- * The low-level XML knowledge fast-xml-parser does not give us: attribute
- * offsets, raw content ranges, entity decoding with an offset map, and the
+ * The low-level XML knowledge fast-xml-parser does not give us: start tags
+ * with attribute offsets, entity decoding with an offset map, and the
  * well-formedness rules its validator lets through (raw `<` or `&` in an
- * attribute value, undefined entities, entity declarations).
+ * attribute value, undefined entities, entity declarations). Every scan
+ * here moves forward only, so each is linear in its input.
  */
 
 export interface RawAttribute {
@@ -22,102 +25,273 @@ export interface StartTag {
   selfClosing: boolean;
 }
 
-const NAME_START = /[A-Za-z_:]/;
-const NAME_CHAR = /[\w.:-]/;
+/** XML's NameStartChar, restricted to the BMP like fast-xml-parser's validator (which rejects other names first). */
+function isNameStart(c: number): boolean {
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
+  return (
+    (c >= 0xc0 && c <= 0xd6) || (c >= 0xd8 && c <= 0xf6) || (c >= 0xf8 && c <= 0x2ff) || (c >= 0x370 && c <= 0x37d) || (c >= 0x37f && c <= 0x1fff) ||
+    c === 0x200c || c === 0x200d || (c >= 0x2070 && c <= 0x218f) || (c >= 0x2c00 && c <= 0x2fef) || (c >= 0x3001 && c <= 0xd7ff) ||
+    (c >= 0xf900 && c <= 0xfdcf) || (c >= 0xfdf0 && c <= 0xfffd)
+  );
+}
 
-/** Tokenizes the start tag at `start` (which must point at `<`). Returns undefined if it is not one. */
-export function scanStartTag(text: string, start: number): StartTag | undefined {
+/** XML's NameChar (BMP). */
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0xb7 || (c >= 0x300 && c <= 0x36f) || c === 0x203f || c === 0x2040;
+}
+
+/** XML white space: space, tab, CR, LF (not the other characters JavaScript's \s matches). */
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function skipName(text: string, i: number): number {
+  while (i < text.length && isNameChar(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Where and why a start tag did not scan. */
+export interface TagFailure {
+  at: number;
+  reason: string;
+}
+
+/** The character at `i` for a message: quoted when it is visible, as U+XXXX when it is a space, a control or invisible. */
+export function describeChar(text: string, i: number): string {
+  const c = text.codePointAt(i);
+  if (c === undefined) return 'the end of the file';
+  const char = String.fromCodePoint(c);
+  return /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(char) ? `'${char}'` : `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * Tokenizes the start tag at `start` (which must point at `<`). Returns
+ * undefined if it is not a well-formed one; `failure` then says where the
+ * scan stopped and why, so a caller can report it, or go on from there
+ * instead of rescanning the same text from every `<` inside it.
+ */
+export function scanStartTag(text: string, start: number, failure?: TagFailure): StartTag | undefined {
+  const fail = (at: number, reason: () => string) => {
+    if (failure) {
+      failure.at = Math.max(at, start + 1);
+      failure.reason = reason();
+    }
+    return undefined;
+  };
   let i = start + 1;
-  if (!NAME_START.test(text[i] ?? '')) return undefined;
+  if (i >= text.length || !isNameStart(text.charCodeAt(i))) return fail(i, () => "'<' does not start a tag here (a literal '<' is written &lt;)");
   const nameStart = i;
-  while (i < text.length && NAME_CHAR.test(text[i]!)) i++;
+  i = skipName(text, i);
   const name = text.slice(nameStart, i);
   const attributes: RawAttribute[] = [];
   for (;;) {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
-    const c = text[i];
-    if (c === undefined) return undefined;
-    if (c === '>') return { name, attributes, end: i + 1, selfClosing: false };
-    if (c === '/' && text[i + 1] === '>') return { name, attributes, end: i + 2, selfClosing: true };
-    if (!NAME_START.test(c)) return undefined;
+    const spaced = i;
+    i = skipSpace(text, i);
+    if (i >= text.length) return fail(i, () => `the tag <${name}> is not closed (missing '>')`);
+    const c = text.charCodeAt(i);
+    if (c === 0x3e /* > */) return { name, attributes, end: i + 1, selfClosing: false };
+    if (c === 0x2f /* / */ && text.charCodeAt(i + 1) === 0x3e) return { name, attributes, end: i + 2, selfClosing: true };
+    if (!isNameStart(c)) return fail(i, () => `unexpected ${describeChar(text, i)} in the tag <${name}>`);
+    if (i === spaced) return fail(i, () => `attributes of <${name}> need white space between them`);
     const attrStart = i;
-    while (i < text.length && NAME_CHAR.test(text[i]!)) i++;
+    i = skipName(text, i);
     const attrName = text.slice(attrStart, i);
-    while (i < text.length && /\s/.test(text[i]!)) i++;
-    if (text[i] !== '=') return undefined;
-    i++;
-    while (i < text.length && /\s/.test(text[i]!)) i++;
+    i = skipSpace(text, i);
+    if (text.charCodeAt(i) !== 0x3d /* = */) return fail(i, () => `attribute '${attrName}' of <${name}> has no value (write ${attrName}="...")`);
+    i = skipSpace(text, i + 1);
     const quote = text[i];
-    if (quote !== '"' && quote !== "'") return undefined;
+    if (quote !== '"' && quote !== "'") return fail(i, () => `the value of attribute '${attrName}' is not in quotes`);
     const valueStart = i + 1;
     const valueEnd = text.indexOf(quote, valueStart);
-    if (valueEnd === -1) return undefined;
+    if (valueEnd === -1) return fail(text.length, () => `the value of attribute '${attrName}' is not closed (missing ${quote})`);
     attributes.push({ name: attrName, nameStart: attrStart, valueStart, valueEnd });
     i = valueEnd + 1;
   }
 }
 
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const REFERENCE = /^&(?:#(\d{1,7})|#x([0-9A-Fa-f]{1,6})|([A-Za-z_][\w.-]*));/;
+/** Where a well-formed end tag `</name S?>` at `start` ends, with its name; undefined if it is not one. */
+export function scanEndTag(text: string, start: number): { name: string; end: number } | undefined {
+  let i = start + 2;
+  if (i >= text.length || !isNameStart(text.charCodeAt(i))) return undefined;
+  const nameStart = i;
+  i = skipName(text, i);
+  const name = text.slice(nameStart, i);
+  i = skipSpace(text, i);
+  return text.charCodeAt(i) === 0x3e ? { name, end: i + 1 } : undefined;
+}
+
+export function isXmlSpace(c: number): boolean {
+  return isSpace(c);
+}
+
+/** The five entities XML predefines, with what they stand for. */
+const PREDEFINED: ReadonlyArray<readonly [string, string]> = [['lt;', '<'], ['gt;', '>'], ['amp;', '&'], ['quot;', '"'], ['apos;', "'"]];
+
+/**
+ * The reference at `offset` (which holds `&`): its length and the
+ * character(s) it stands for, or undefined when it is not a valid one
+ * (`&#` with up to 7 decimal or `&#x` with up to 6 hex digits naming a
+ * character XML allows, or one of the five predefined entities). Read
+ * without a regular expression or a slice: a file can hold millions.
+ */
+function readReference(text: string, offset: number): { length: number; value: number | string } | undefined {
+  let i = offset + 1;
+  if (text.charCodeAt(i) !== 0x23 /* # */) {
+    for (const [name, value] of PREDEFINED) if (text.startsWith(name, i)) return { length: name.length + 1, value };
+    return undefined;
+  }
+  i++;
+  const hex = text.charCodeAt(i) === 0x78; /* x */
+  if (hex) i++;
+  const digitsStart = i;
+  const maxDigits = hex ? 6 : 7;
+  let code = 0;
+  for (; i - digitsStart < maxDigits; i++) {
+    const d = digitValue(text.charCodeAt(i), hex);
+    if (d < 0) break;
+    code = code * (hex ? 16 : 10) + d;
+  }
+  if (i === digitsStart || text.charCodeAt(i) !== 0x3b /* ; */ || !isXmlChar(code)) return undefined;
+  return { length: i + 1 - offset, value: code };
+}
+
+function digitValue(c: number, hex: boolean): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (!hex) return -1;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
+  return -1;
+}
 
 /** Length of a valid character/entity reference at `offset`, or 0. */
 export function referenceLength(text: string, offset: number): number {
-  const m = REFERENCE.exec(text.slice(offset, offset + 16));
-  if (!m) return 0;
-  if (m[3] !== undefined && !(m[3] in PREDEFINED)) return 0;
-  const code = m[1] !== undefined ? Number(m[1]) : m[2] !== undefined ? parseInt(m[2], 16) : 0;
-  if ((m[1] !== undefined || m[2] !== undefined) && !isXmlChar(code)) return 0;
-  return m[0].length;
+  return readReference(text, offset)?.length ?? 0;
 }
 
 function isXmlChar(code: number): boolean {
   return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
 }
 
-function decodeReference(ref: string): string {
-  const m = REFERENCE.exec(ref)!;
-  if (m[1] !== undefined) return String.fromCodePoint(Number(m[1]));
-  if (m[2] !== undefined) return String.fromCodePoint(parseInt(m[2], 16));
-  return PREDEFINED[m[3]!]!;
+
+/** How many segments one file's MappedTexts may start in all (see MappedText). */
+export interface SegmentBudget {
+  remaining: number;
 }
 
 /**
  * Decoded text with a map back to source offsets, so a guest error at
  * line:column of a script can be reported at line:column of the XML file.
+ *
+ * Segments: within one, the text matches the source character for
+ * character, except that a source line end (CR, LF or CRLF) may be a single
+ * LF. A new segment starts where that stops being true: after a decoded
+ * reference, after a skipped comment or CDATA marker, and in an attribute
+ * after each line end (XML turns it into a space, so the text no longer
+ * shows where the line ended). A decoded reference itself needs no segment
+ * of its own when it follows text: it sits where that text ends.
+ *
+ * The budget bounds the segments of a whole file beyond the first of each
+ * text (see SEGMENT_BUDGET): past it, positions further in are approximate
+ * (the last segment runs on). Only a hostile file reaches it.
  */
 export class MappedText {
-  /** Segment starts: code offset → source offset; linear within a segment. */
+  /** Segment starts: code offset → source offset. */
   readonly codeStarts: number[] = [];
   readonly srcStarts: number[] = [];
-  text = '';
+  private readonly out: TextBuilder;
+  private built: string | undefined;
+  /** Source offset where the last segment's text ends, or -1 when the next text must start a segment. */
+  private srcEnd = -1;
 
-  append(decoded: string, srcOffset: number, linear: boolean): void {
-    if (decoded.length === 0) return;
-    const last = this.codeStarts.length - 1;
-    const expected = last >= 0 ? this.srcStarts[last]! + (this.text.length - this.codeStarts[last]!) : -1;
-    if (!linear || expected !== srcOffset || last < 0) {
-      this.codeStarts.push(this.text.length);
-      this.srcStarts.push(srcOffset);
+  constructor(private readonly budget: SegmentBudget = { remaining: Number.POSITIVE_INFINITY }) {
+    this.out = new TextBuilder();
+  }
+
+  /** Text that is the source from `srcStart` on, unchanged (no reference, no line end to normalise): one segment, no copy. */
+  static verbatim(text: string, srcStart: number): MappedText {
+    const mapped = new MappedText();
+    mapped.built = text;
+    if (text.length > 0) {
+      mapped.codeStarts.push(0);
+      mapped.srcStarts.push(srcStart);
     }
-    this.text += decoded;
-    if (!linear) {
-      // A decoded reference: everything after it starts a new segment.
-      this.codeStarts.push(this.text.length);
-      this.srcStarts.push(srcOffset + 1);
+    return mapped;
+  }
+
+  get text(): string {
+    this.built ??= this.out.toString();
+    return this.built;
+  }
+
+  /** Appends content `text[start, end)` verbatim except line ends: CR and CRLF become LF, as XML requires. */
+  contentRun(text: string, start: number, end: number): void {
+    if (end <= start) return;
+    this.begin(start);
+    const piece = text.slice(start, end);
+    this.out.append(piece.includes('\r') ? piece.replace(/\r\n?/g, '\n') : piece);
+    this.srcEnd = end;
+  }
+
+  /**
+   * Appends attribute text `text[start, end)` normalised as XML does: each
+   * white-space character becomes a space (a CRLF one space), and a segment
+   * starts after each line end.
+   */
+  attributeRun(text: string, start: number, end: number): void {
+    if (end <= start) return;
+    this.begin(start);
+    this.srcEnd = end;
+    const base = this.out.length;
+    const piece = text.slice(start, end);
+    if (!/[\r\n\t]/.test(piece)) {
+      this.out.append(piece);
+      return;
+    }
+    this.out.append(piece.replace(/\r\n|[\r\n\t]/g, ' '));
+    let collapsed = 0; // CRLFs so far, each one space in the text
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x0a && c !== 0x0d) continue;
+      if (c === 0x0d && i + 1 < end && text.charCodeAt(i + 1) === 0x0a) {
+        i++;
+        collapsed++;
+      }
+      if (i + 1 < end) this.mark(base + (i + 1 - start) - collapsed, i + 1);
+      else this.srcEnd = -1;
     }
   }
 
-  /** Source offset of a code offset. */
-  toSource(codeOffset: number): number {
-    let lo = 0;
-    let hi = this.codeStarts.length - 1;
-    if (hi < 0) return 0;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.codeStarts[mid]! <= codeOffset) lo = mid;
-      else hi = mid - 1;
+  /** Appends a decoded reference found at `srcStart`. */
+  reference(decoded: string, srcStart: number): void {
+    this.begin(srcStart);
+    this.out.append(decoded);
+    this.srcEnd = -1;
+  }
+
+  /** Text from `srcStart` continues the last segment only if that ended exactly there. */
+  private begin(srcStart: number): void {
+    this.built = undefined;
+    if (srcStart !== this.srcEnd) this.mark(this.out.length, srcStart);
+  }
+
+  private mark(codeOffset: number, srcOffset: number): void {
+    const last = this.codeStarts.length - 1;
+    if (last >= 0 && this.codeStarts[last] === codeOffset) {
+      this.srcStarts[last] = srcOffset; // the last segment is still empty: move it
+      return;
     }
-    return this.srcStarts[lo]! + (codeOffset - this.codeStarts[lo]!);
+    if (last >= 0) {
+      // The first segment is always kept (it is where the text starts); later ones draw on the budget.
+      if (this.budget.remaining <= 0) return;
+      this.budget.remaining--;
+    }
+    this.codeStarts.push(codeOffset);
+    this.srcStarts.push(srcOffset);
   }
 }
 
@@ -125,27 +299,35 @@ export class MappedText {
 function appendDecoded(out: MappedText, text: string, start: number, end: number, attribute: boolean): void {
   let run = start;
   const flush = (upTo: number) => {
-    if (upTo > run) {
-      let chunk = text.slice(run, upTo);
-      if (attribute) chunk = chunk.replace(/\r\n?|[\n\t]/g, ' ');
-      else chunk = chunk.replace(/\r\n?/g, '\n');
-      out.append(chunk, run, chunk.length === upTo - run);
-    }
+    if (attribute) out.attributeRun(text, run, upTo);
+    else out.contentRun(text, run, upTo);
   };
+  // Not indexOf('&'): it would search on past `end`, through the rest of the file, for every attribute.
   for (let i = start; i < end; i++) {
-    if (text.charCodeAt(i) !== 38 /* & */) continue;
-    const len = referenceLength(text, i);
-    if (len === 0) continue;
+    if (text.charCodeAt(i) !== 0x26 /* & */) continue;
+    const ref = readReference(text, i);
+    if (!ref) continue;
     flush(i);
-    out.append(decodeReference(text.slice(i, i + len)), i, false);
-    run = i + len;
-    i += len - 1;
+    out.reference(typeof ref.value === 'string' ? ref.value : String.fromCodePoint(ref.value), i);
+    run = i + ref.length;
+    i += ref.length - 1;
   }
   flush(end);
 }
 
-export function decodeAttribute(text: string, attr: RawAttribute): MappedText {
-  const out = new MappedText();
+/** Whether `text[start, end)` has none of the characters whose code is listed (then it decodes to itself). */
+function hasNone(text: string, start: number, end: number, a: number, b: number, c: number, d: number): boolean {
+  for (let i = start; i < end; i++) {
+    const x = text.charCodeAt(i);
+    if (x === a || x === b || x === c || x === d) return false;
+  }
+  return true;
+}
+
+export function decodeAttribute(text: string, attr: RawAttribute, budget?: SegmentBudget): MappedText {
+  // Most values (ids, titles, `true`) need no decoding at all.
+  if (hasNone(text, attr.valueStart, attr.valueEnd, 0x26, 0x0d, 0x0a, 0x09)) return MappedText.verbatim(text.slice(attr.valueStart, attr.valueEnd), attr.valueStart);
+  const out = new MappedText(budget);
   appendDecoded(out, text, attr.valueStart, attr.valueEnd, true);
   return out;
 }
@@ -155,8 +337,9 @@ export function decodeAttribute(text: string, attr: RawAttribute): MappedText {
  * references decoded, CDATA sections verbatim, comments and processing
  * instructions dropped, nested tags skipped.
  */
-export function decodeContent(text: string, start: number, end: number): MappedText {
-  const out = new MappedText();
+export function decodeContent(text: string, start: number, end: number, budget?: SegmentBudget): MappedText {
+  if (hasNone(text, start, end, 0x26, 0x0d, 0x3c, 0x3c)) return MappedText.verbatim(text.slice(start, end), start);
+  const out = new MappedText(budget);
   let i = start;
   while (i < end) {
     const lt = text.indexOf('<', i);
@@ -166,8 +349,7 @@ export function decodeContent(text: string, start: number, end: number): MappedT
     if (text.startsWith('<![CDATA[', stop)) {
       const close = text.indexOf(']]>', stop + 9);
       const cdataEnd = close === -1 || close > end ? end : close;
-      const chunk = text.slice(stop + 9, cdataEnd).replace(/\r\n?/g, '\n');
-      out.append(chunk, stop + 9, chunk.length === cdataEnd - stop - 9);
+      out.contentRun(text, stop + 9, cdataEnd);
       i = cdataEnd + 3;
     } else if (text.startsWith('<!--', stop)) {
       const close = text.indexOf('-->', stop + 4);
@@ -176,7 +358,9 @@ export function decodeContent(text: string, start: number, end: number): MappedT
       const close = text.indexOf('?>', stop + 2);
       i = close === -1 ? end : close + 2;
     } else {
-      const close = text.indexOf('>', stop + 1);
+      // A nested element's tag: skipped whole (a '>' inside one of its attribute values is not its end).
+      const tag = text[stop + 1] === '/' ? undefined : scanStartTag(text, stop);
+      const close = tag ? tag.end - 1 : text.indexOf('>', stop + 1);
       i = close === -1 ? end : close + 1;
     }
   }
@@ -186,123 +370,4 @@ export function decodeContent(text: string, start: number, end: number): MappedT
 export interface WellFormednessProblem {
   offset: number;
   reason: string;
-}
-
-/** Characters XML 1.0 forbids even raw: C0 controls other than tab/LF/CR, U+FFFE/U+FFFF, unpaired surrogates. */
-// eslint-disable-next-line no-control-regex -- finding the control characters XML forbids is the point
-const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/**
- * Problems fast-xml-parser's validator accepts but an XML parser (and so the
- * Installer) rejects. Returns the first one, or undefined.
- */
-export function findStrictProblem(text: string): WellFormednessProblem | undefined {
-  const forbidden = FORBIDDEN_CHAR.exec(text);
-  const charProblem = forbidden
-    ? { offset: forbidden.index, reason: `character U+${forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML` }
-    : undefined;
-  const markup = findMarkupProblem(text);
-  if (charProblem && (!markup || charProblem.offset < markup.offset)) return charProblem;
-  return markup;
-}
-
-function findMarkupProblem(text: string): WellFormednessProblem | undefined {
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 38 /* & */) {
-      if (referenceLength(text, i) === 0) return { offset: i, reason: entityReason(text, i) };
-      i++;
-      continue;
-    }
-    if (c !== 60 /* < */) {
-      i++;
-      continue;
-    }
-    if (text.startsWith('<!--', i)) {
-      if (text.indexOf('-->', i + 4) === -1) return { offset: i, reason: 'comment is not closed (missing -->)' };
-      i = skipPast(text, i + 4, '-->');
-    } else if (text.startsWith('<![CDATA[', i)) {
-      if (text.indexOf(']]>', i + 9) === -1) return { offset: i, reason: 'CDATA section is not closed (missing ]]>)' };
-      i = skipPast(text, i + 9, ']]>');
-    } else if (text.startsWith('<?', i)) {
-      if (text.indexOf('?>', i + 2) === -1) return { offset: i, reason: 'processing instruction is not closed (missing ?>)' };
-      i = skipPast(text, i + 2, '?>');
-    } else if (text.startsWith('<!DOCTYPE', i)) {
-      const close = doctypeEnd(text, i);
-      const decl = text.slice(i, close);
-      const entity = decl.search(/<!ENTITY/);
-      if (entity !== -1) return { offset: i + entity, reason: 'entity declarations are not supported (a Distribution never needs them, and they allow entity-expansion attacks)' };
-      i = close;
-    } else if (text[i + 1] === '/') i = skipPast(text, i + 2, '>');
-    else {
-      const tag = scanStartTag(text, i);
-      if (!tag) {
-        i++;
-        continue; // the validator reports malformed tags with a better message
-      }
-      for (const attr of tag.attributes) {
-        for (let j = attr.valueStart; j < attr.valueEnd; j++) {
-          const v = text.charCodeAt(j);
-          if (v === 60) return { offset: j, reason: `'<' is not allowed in the value of attribute '${attr.name}'` };
-          if (v === 38 && referenceLength(text, j) === 0) return { offset: j, reason: `'&' in the value of attribute '${attr.name}' does not start an entity reference` };
-        }
-      }
-      i = tag.end;
-    }
-  }
-  return undefined;
-}
-
-function entityReason(text: string, offset: number): string {
-  const m = /^&([A-Za-z_][\w.-]*);/.exec(text.slice(offset, offset + 40));
-  if (m) return `entity '${m[1]}' is not defined`;
-  const ref = /^&#(x[0-9A-Fa-f]+|\d+);/.exec(text.slice(offset, offset + 16));
-  if (ref) return `character reference ${ref[0]} is not a legal XML character`;
-  return "'&' does not start an entity reference";
-}
-
-/**
- * The text with comments, processing instructions and the DOCTYPE replaced by
- * spaces (newlines kept), so offsets stay the same. The element tree is
- * parsed from this: fast-xml-parser's parser throws on some well-formed
- * instructions its own validator accepts (a quote inside `<?x "?>`).
- */
-export function blankNonElementMarkup(text: string): string {
-  let out = '';
-  let last = 0;
-  let i = 0;
-  const blank = (from: number, to: number) => {
-    out += text.slice(last, from) + text.slice(from, to).replace(/[^\n]/g, ' ');
-    last = to;
-  };
-  while (i < text.length) {
-    const lt = text.indexOf('<', i);
-    if (lt === -1) break;
-    if (text.startsWith('<![CDATA[', lt)) i = skipPast(text, lt + 9, ']]>');
-    else if (text.startsWith('<!--', lt)) blank(lt, (i = skipPast(text, lt + 4, '-->')));
-    else if (text.startsWith('<?', lt)) blank(lt, (i = skipPast(text, lt + 2, '?>')));
-    else if (text.startsWith('<!DOCTYPE', lt)) blank(lt, (i = doctypeEnd(text, lt)));
-    else {
-      const tag = scanStartTag(text, lt);
-      i = tag ? tag.end : lt + 1;
-    }
-  }
-  return out + text.slice(last);
-}
-
-function skipPast(text: string, from: number, marker: string): number {
-  const close = text.indexOf(marker, from);
-  return close === -1 ? text.length : close + marker.length;
-}
-
-function doctypeEnd(text: string, start: number): number {
-  let depth = 0;
-  for (let i = start + 2; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '[') depth++;
-    else if (ch === ']') depth--;
-    else if (ch === '>' && depth <= 0) return i + 1;
-  }
-  return text.length;
 }
