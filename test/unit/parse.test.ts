@@ -130,6 +130,34 @@ describe('malformed input', () => {
     it(`rejects ${name}`, () => assert.match(parseError(text).message, pattern));
   }
 
+  it('gives malformed XML the code XML_MALFORMED and its location, and a wrong root XML_NOT_A_DISTRIBUTION', () => {
+    const malformed = parseError(wrap('<title>&nbsp;</title>'));
+    assert.equal(malformed.code, 'XML_MALFORMED');
+    assert.deepEqual(malformed.location, { file: 'd.xml', line: 3, column: 8 });
+    const wrongRoot = parseError('<plist/>');
+    assert.equal(wrongRoot.code, 'XML_NOT_A_DISTRIBUTION');
+    assert.deepEqual(wrongRoot.location, { file: 'd.xml', line: 1, column: 1 });
+  });
+
+  const wellFormedness: Array<[string, string, string]> = [
+    ['a repeated attribute', '<choice id="a" id="b"/>', "d.xml:3:16: attribute 'id' is repeated"],
+    ['attributes without white space between them', '<choice id="a"title="b"/>', 'd.xml:3:15: attributes of <choice> need white space between them'],
+    ['an attribute without a value', '<choice id/>', "d.xml:3:11: attribute 'id' of <choice> has no value (write id=\"...\")"],
+    ['an unquoted value', '<choice id=a/>', "d.xml:3:12: the value of attribute 'id' is not in quotes"],
+    ['a mismatched end tag', '<title>x</titel>', "d.xml:3:9: expected </title> (for the <title> at line 3, column 1) instead of </titel>"],
+    ['an end tag never opened', '</choice>', "d.xml:3:1: expected </installer-gui-script> (for the <installer-gui-script> at line 2, column 1) instead of </choice>"],
+    ['a DOCTYPE inside the root', '<!DOCTYPE x>', 'd.xml:3:1: a DOCTYPE after the root element started'],
+    ['an XML declaration not at the start', '<?xml version="1.0"?>', 'd.xml:3:1: the XML declaration <?xml ...?> is only allowed at the very start of the file'],
+  ];
+  for (const [name, body, message] of wellFormedness) {
+    it(`rejects ${name}`, () => assert.equal(parseError(wrap(body)).message, message));
+  }
+
+  it('rejects text outside the root element, and accepts white space, comments and PIs there', () => {
+    assert.equal(parseError('<installer-gui-script/>\nx').message, "d.xml:2:1: 'x' outside the root element (only white space, comments and processing instructions may surround it)");
+    assert.equal(parseDistribution('\uFEFF<?xml version="1.0"?>\n<!-- c -->\n<?pi x?>\n<installer-gui-script/>\n<!-- after -->\n', 'd.xml').root, 'installer-gui-script');
+  });
+
   it('decodes UTF-16 with a BOM and rejects invalid UTF-8 and NUL bytes with a location', () => {
     const text = wrap('<title>Ünïcode</title>');
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
