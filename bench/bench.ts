@@ -6,9 +6,10 @@ import { loadProfiles } from '../src/profile/index.js';
 import { packageRoot } from '../src/profile/builtin-dir.js';
 import type { Profile } from '../src/profile/types.js';
 import { getEngine, setWasmMemoryCap } from '../src/sandbox/engine.js';
-import { defaultPolicies } from '../src/simulate/policy.js';
+import { defaultPolicies } from '../src/installer/policy.js';
 import { quickjsSessions, runProfile, type SessionFactory } from '../src/simulate/run-profile.js';
-import { DEFAULT_LIMITS, simulateMany } from '../src/simulate/simulate.js';
+import { DEFAULT_LIMITS } from '../src/simulate/limits.js';
+import { simulateRun } from '../src/runner/simulate.js';
 import { corpusDistributions } from './corpus.js';
 import { vmSessions } from './vm-sessions.js';
 
@@ -91,7 +92,7 @@ line('memory', `10,000 evaluations: peak RSS ${fmt(mem.maxRssBytes / 1048576)} M
 const cores = availableParallelism();
 const scale = async (workers: number) => {
   const s = performance.now();
-  await simulateMany(distributions, profiles, { workers });
+  await simulateRun(distributions, profiles, { workers });
   return (jobs / (performance.now() - s)) * 1000;
 };
 const one: number[] = [];

@@ -1,8 +1,8 @@
 import { loadProfiles } from '../src/profile/index.js';
 import { getEngine, setWasmMemoryCap } from '../src/sandbox/engine.js';
-import { defaultPolicies } from '../src/simulate/policy.js';
+import { defaultPolicies } from '../src/installer/policy.js';
 import { quickjsSessions, runProfile } from '../src/simulate/run-profile.js';
-import { DEFAULT_LIMITS } from '../src/simulate/simulate.js';
+import { DEFAULT_LIMITS } from '../src/simulate/limits.js';
 import { corpusDistributions } from './corpus.js';
 
 /** Runs N evaluations (corpus × profiles, round robin) in this process and prints the peak RSS. */

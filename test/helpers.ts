@@ -7,9 +7,9 @@ import { applyOverrides, loadProfiles } from '../src/profile/index.js';
 import { packageRoot } from '../src/profile/builtin-dir.js';
 import type { Profile } from '../src/profile/types.js';
 import { getEngine, setWasmMemoryCap } from '../src/sandbox/engine.js';
-import { defaultPolicies, type Policies } from '../src/simulate/policy.js';
+import { defaultPolicies, type Policies } from '../src/installer/policy.js';
 import { quickjsSessions, runProfile } from '../src/simulate/run-profile.js';
-import { DEFAULT_LIMITS, DEFAULT_NOW, DEFAULT_SEED } from '../src/simulate/simulate.js';
+import { DEFAULT_LIMITS, DEFAULT_NOW, DEFAULT_SEED } from '../src/simulate/limits.js';
 import type { ProfileResult } from '../src/types.js';
 
 export const ROOT = packageRoot();

@@ -1,10 +1,13 @@
 import type { Argv } from 'yargs';
 import { InputError } from '../errors.js';
-import { readDistribution } from '../input/read-input.js';
+import { readDistributionInput } from '../input/read-input.js';
+import { exitCode, FAIL_ON_CHOICES, type FailOn } from '../reporters/exit-code.js';
+import { isInputFailure } from '../types.js';
+import { terminalLines } from '../util/terminal-text.js';
 import { FORMATS, render, type Format } from '../reporters/index.js';
 import { simulateRun } from '../runner/simulate.js';
 import { DEFAULT_LIMITS, DEFAULT_SEED, MAX_STACK_BYTES, MIN_STACK_BYTES } from '../simulate/limits.js';
-import { parsePolicies } from '../simulate/policy.js';
+import { parsePolicies } from '../installer/policy.js';
 import { withFlag } from './flag-errors.js';
 import { dateFlag, integerFlag, lastValue } from './flag-values.js';
 import { prepareOutput } from './output-file.js';
@@ -27,6 +30,7 @@ export interface RunArgs extends ProfileArgs {
   verbose: boolean;
   color?: boolean;
   output?: unknown;
+  failOn: FailOn;
 }
 
 /** Accepted ranges. Each bound has a reason: past it a limit either stops protecting or breaks the engine. */
@@ -60,6 +64,7 @@ export function runCommandBuilder(y: Argv): Argv<RunArgs> {
       .option('seed', { type: 'string', requiresArg: true, describe: `Seed of the guest Math.random (${r.seed.min} to ${r.seed.max}; default ${DEFAULT_SEED})` })
       .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'List info-level diagnostics in text output' })
       .option('color', { type: 'boolean', describe: 'Colour text output (default: when stdout is a terminal and NO_COLOR is unset)' })
+      .option('fail-on', { choices: FAIL_ON_CHOICES, default: 'never' as FailOn, describe: 'Exit 1 when the completed run has: an error diagnostic, a warning or error, a profile that cannot install, or never' })
       .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'Write the report to this file instead of stdout (replaced atomically when complete)' }),
   ) as unknown as Argv<RunArgs>;
 }
@@ -99,9 +104,15 @@ export async function runCommand(args: RunArgs): Promise<number> {
   // Everything that can be refused is refused before the first simulation: flags, the output file, inputs, profiles.
   const { output: outputFile, ...options } = runSettings(args);
   const output = outputFile === undefined ? undefined : withFlag('-o ', () => prepareOutput(outputFile));
-  const distributions = args.files.map((file) => readDistribution(String(file), { recover: args.recover }));
+  // A bad input is reported in place (and makes the exit code 2) after every other input has been simulated.
+  const inputs = args.files.map((file) => readDistributionInput(String(file), { recover: args.recover }));
+  for (const input of inputs) {
+    if (!isInputFailure(input)) continue;
+    process.stderr.write(`${terminalLines(`distsim: ${input.error.message}`)}\n${input.error.hint ? `${terminalLines(`hint: ${input.error.hint}`)}\n` : ''}`);
+  }
+  const distributions = inputs;
   const profiles = chooseProfiles(args);
-  const progress = progressBar(distributions.length * profiles.length);
+  const progress = progressBar(distributions.filter((d) => !isInputFailure(d)).length * profiles.length);
   let report;
   try {
     report = await simulateRun(distributions, profiles, { ...options, ...(progress && { onProgress: progress.update }) });
@@ -112,5 +123,5 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const text = render(args.format, report, { color, verbose: args.verbose });
   if (output !== undefined) withFlag('-o ', () => output.write(text));
   else process.stdout.write(text);
-  return 0;
+  return exitCode(report, { failOn: args.failOn });
 }

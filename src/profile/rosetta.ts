@@ -10,6 +10,10 @@ const DEFAULT_TRANSLATED: Record<string, SysctlValue> = {
   'sysctl.proc_translated': 1,
   'hw.machine': 'x86_64',
   'hw.cputype': 7,
+  // A real Rosetta 2 capture (M1, macOS 12): a Westmere-class x86_64 CPU, never an arm64 subtype beside cputype 7.
+  'hw.cpusubtype': 4,
+  'hw.cpufamily': 1463508716,
+  'hw.cpusubfamily': 0,
   'hw.pagesize': 4096,
   'hw.optional.x86_64': 1,
   'hw.optional.sse4_2': 1,
@@ -24,7 +28,11 @@ const DEFAULT_TRANSLATED: Record<string, SysctlValue> = {
  */
 export function sysctlView(profile: Profile, translated: boolean): Record<string, SysctlValue> {
   if (!translated) return profile.sysctl;
-  const view: Record<string, SysctlValue> = { ...profile.sysctl, ...DEFAULT_TRANSLATED, ...profile.rosetta?.sysctl };
-  for (const name of profile.rosetta?.sysctlAbsent ?? []) delete view[name];
+  // No prototype: a name from the guest (`constructor`) must find nothing.
+  const view: Record<string, SysctlValue> = Object.assign(Object.create(null) as Record<string, SysctlValue>, profile.sysctl, DEFAULT_TRANSLATED, profile.rosetta?.sysctl);
+  for (const name of [...TRANSLATED_ABSENT, ...(profile.rosetta?.sysctlAbsent ?? [])]) delete view[name];
   return view;
 }
+
+/** x86 CPUID details Rosetta 2 does not report (`unknown oid 'machdep.cpu.vendor'` under translation, spack issue 30076). */
+const TRANSLATED_ABSENT = ['machdep.cpu.vendor', 'machdep.cpu.model', 'machdep.cpu.leaf7_features', 'machdep.cpu.extfeatures'];

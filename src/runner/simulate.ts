@@ -3,7 +3,7 @@ import type { Distribution } from '../distribution/model.js';
 import { InputError } from '../errors.js';
 import type { Profile } from '../profile/types.js';
 import { getEngine, retireEngine, setWasmMemoryCap } from '../sandbox/engine.js';
-import { defaultPolicies, type Policies } from '../simulate/policy.js';
+import { defaultPolicies, type Policies } from '../installer/policy.js';
 import { DEFAULT_LIMITS, DEFAULT_NOW, DEFAULT_SEED, MAX_STACK_BYTES, MIN_STACK_BYTES } from '../simulate/limits.js';
 import { EngineFault, quickjsSessions, runProfile } from '../simulate/run-profile.js';
 import type { RunSettings } from '../simulate/settings.js';
@@ -44,7 +44,7 @@ export async function simulate(distribution: Distribution, profiles: Profile[], 
  */
 export async function simulateRun(inputs: Array<Distribution | InputFailure>, profiles: Profile[], options: SimulateOptions = {}): Promise<RunReport> {
   const settings = runSettings(options);
-  const distributions = inputs.filter((input): input is Distribution => !isInputFailure(input as InputFailure));
+  const distributions = inputs.filter((input): input is Distribution => !isInputFailure(input));
   const jobs = distributions.flatMap((distribution) => profiles.map((profile) => ({ distribution, profile, settings })));
   let results: ProfileResult[];
   if (options.workers === 0) {
@@ -68,8 +68,8 @@ export async function simulateRun(inputs: Array<Distribution | InputFailure>, pr
     schemaVersion: 2,
     tool: { name: 'distsim', version: toolVersion() },
     distributions: inputs.map((input) => {
-      if (isInputFailure(input as InputFailure)) return input as InputFailure;
-      const distribution = input as Distribution;
+      if (isInputFailure(input)) return input;
+      const distribution = input;
       const start = next;
       next += profiles.length;
       return { path: distribution.path, title: distribution.title ?? null, diagnostics: distribution.diagnostics, results: results.slice(start, next) };

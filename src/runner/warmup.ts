@@ -1,6 +1,6 @@
 import type { Distribution } from '../distribution/model.js';
 import type { Profile } from '../profile/types.js';
-import { defaultPolicies } from '../simulate/policy.js';
+import { defaultPolicies } from '../installer/policy.js';
 import type { RunSettings } from '../simulate/settings.js';
 import { DEFAULT_LIMITS } from '../simulate/limits.js';
 
@@ -24,7 +24,7 @@ export const WARMUP_DISTRIBUTION: Distribution = {
   outline: [{ choice: 'a', position: at, children: [] }],
   choices: [{ id: 'a', position: at, attributes: { selected: { kind: 'script', evaluable: 1 } }, pkgRefs: ['p'] }],
   pkgRefs: [{ id: 'p', position: at, path: '#p.pkg' }],
-  strings: {},
+  strings: [],
   diagnostics: [],
 };
 

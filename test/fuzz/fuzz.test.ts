@@ -19,7 +19,7 @@ import { InputError } from '../../src/errors.js';
 import type { Profile } from '../../src/profile/types.js';
 import { getEngine, retireEngine, setWasmMemoryCap } from '../../src/sandbox/engine.js';
 import { DEFAULT_LIMITS, DEFAULT_NOW, DEFAULT_SEED } from '../../src/simulate/limits.js';
-import { defaultPolicies } from '../../src/simulate/policy.js';
+import { defaultPolicies } from '../../src/installer/policy.js';
 import { quickjsSessions, runProfile, type RunSettings } from '../../src/simulate/run-profile.js';
 import type { ProfileResult, SimulationReport } from '../../src/types.js';
 import { CORPUS, profile, runCli } from '../helpers.js';

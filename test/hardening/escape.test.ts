@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEBUG_SYNC, newQuickJSWASMModule } from 'quickjs-emscripten';
 import { parseDistribution } from '../../src/distribution/parse.js';
-import { defaultPolicies } from '../../src/simulate/policy.js';
+import { defaultPolicies } from '../../src/installer/policy.js';
 import { quickjsSessions, runProfile } from '../../src/simulate/run-profile.js';
-import { DEFAULT_LIMITS, simulate } from '../../src/simulate/simulate.js';
+import { DEFAULT_LIMITS } from '../../src/simulate/limits.js';
+import { simulate } from '../../src/runner/simulate.js';
 import { readFileSync } from 'node:fs';
 import { codes, fixture, profile, simulateOne } from '../helpers.js';
 

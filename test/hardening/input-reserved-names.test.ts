@@ -6,7 +6,7 @@ import { after, afterEach, describe, it } from 'node:test';
 import { InputError } from '../../src/errors.js';
 import { applyOverrides, loadProfiles, parseWhere, resolveInheritance, validateProfileData } from '../../src/profile/index.js';
 import type { Profile } from '../../src/profile/types.js';
-import { parsePolicies } from '../../src/simulate/policy.js';
+import { parsePolicies } from '../../src/installer/policy.js';
 import { builtinProfiles, runCli } from '../helpers.js';
 
 /** Names every plain object inherits, or that JavaScript treats specially. */

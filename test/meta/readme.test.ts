@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { DIAGNOSTIC_CODES } from '../../src/diagnostics/codes.js';
-import { POLICY_INFO } from '../../src/simulate/policy.js';
+import { POLICY_INFO } from '../../src/installer/policy.js';
 import { ROOT } from '../helpers.js';
 
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');

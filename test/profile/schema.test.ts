@@ -44,6 +44,7 @@ const volumeSample: Required<Volume> = {
 };
 const gpuSample: Required<Gpu> = {
   name: '',
+  uncertain: {},
   ioAcceleratorClass: null,
   vendorId: '',
   deviceId: '',
