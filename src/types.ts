@@ -121,9 +121,18 @@ export interface ChoiceResult {
   /** Parent choice id in the outline, null at top level. */
   parent: string | null;
   title: string | null;
+  /** The description, resolved through the string table; null when absent. */
+  description: string | null;
+  /** Shown: false when the choice or (policy parent-constraint=subtree) an ancestor is hidden. */
   visible: boolean;
+  /** Clickable: false when the choice or (policy parent-constraint=subtree) an ancestor is disabled. */
   enabled: boolean;
+  /** What `choices.<id>.selected` reads: for a parent (policy parent-selected=derived), true when any of its subtree is selected. */
   selected: boolean;
+  /** `choiceIsSelected` of `installer -showChoicesXML`: 1 selected, 0 not, -1 mixed (a parent whose children differ). */
+  selectedState: 1 | 0 | -1;
+  /** The install location the choice declares (customLocation) or a change file set; null when none. */
+  customLocation: string | null;
 }
 
 export interface PackageResult {
@@ -136,4 +145,8 @@ export interface PackageResult {
   active: boolean;
   /** A referencing choice is selected and the package is active. */
   install: boolean;
+  /** The pkg-ref's installKBytes; null when absent. */
+  installKBytes: number | null;
+  /** Version of this package's receipt on the boot volume; null when it is not installed there. */
+  installedVersion: string | null;
 }

@@ -4,16 +4,24 @@ import { own } from '../util/own.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Distribution, Evaluable } from '../distribution/model.js';
 import type { IORegistryEntry, PlistValue, Profile, SysctlValue, Volume } from '../profile/types.js';
-import type { Policies } from '../simulate/policy.js';
+import type { Policies } from '../installer/policy.js';
 import { compareVersions } from '../installer/versions.js';
 import { SimulatedFiles } from './filesystem.js';
 import { SimulatedRegistry } from './ioregistry.js';
 
-export interface ChoiceState {
-  visible: boolean;
-  enabled: boolean;
-  selected: boolean;
-  tooltip?: string;
+/**
+ * The choice state as the host sees it. The simulation owns the state
+ * (simulate/choice-state.ts) and hands the host this narrow view: the guest
+ * reads and writes choices through it and nothing else.
+ */
+export interface ChoiceStateAccess {
+  /** What `choices.<id>.visible|enabled|selected` reads for a defined choice. */
+  read(id: string, flag: 'visible' | 'enabled' | 'selected'): boolean;
+  /** A script's assignment, when policy choice-writes=allow. */
+  write(id: string, flag: 'visible' | 'enabled' | 'selected', value: boolean): void;
+  /** The tooltip a script assigned, if any. */
+  tooltip(id: string): string | undefined;
+  setTooltip(id: string, text: string): void;
 }
 
 export interface HostOptions {
@@ -29,7 +37,6 @@ export interface HostOptions {
  * diagnostic naming what was asked.
  */
 export class InstallerHost {
-  readonly choiceStates = new Map<string, ChoiceState>();
   readonly log: string[] = [];
   /** The evaluation in progress (for diagnostic locations). */
   current: Evaluable | undefined;
@@ -51,6 +58,8 @@ export class InstallerHost {
     private readonly sysctl: Record<string, SysctlValue>,
     private readonly policies: Policies,
     private readonly options: HostOptions,
+    /** The choice state, owned by the simulation: what choices.<id> reads and writes. */
+    private readonly choiceStates: ChoiceStateAccess,
     /** Per-profile findings, each once per question, bounded per code (shared with the evaluator). */
     readonly sink: DiagnosticSink = new DiagnosticSink(),
   ) {
@@ -270,18 +279,17 @@ export class InstallerHost {
 
   private choiceGet(id: string, property: string): unknown {
     const choice = this.choiceDefs.get(id);
-    const state = this.choiceStates.get(id);
     switch (property) {
       case 'selected':
       case 'enabled':
       case 'visible':
-        return state ? state[property] : true;
+        return choice ? this.choiceStates.read(id, property) : true;
       case 'title':
         return choice?.title ?? '';
       case 'description':
         return choice?.description ?? '';
       case 'tooltip':
-        return state?.tooltip ?? choice?.tooltip ?? '';
+        return (choice && this.choiceStates.tooltip(id)) ?? choice?.tooltip ?? '';
       case 'packages':
         return (choice?.pkgRefs ?? []).map((refId) => {
           const version = this.pkgRefDefs.get(refId)?.version;
@@ -295,15 +303,14 @@ export class InstallerHost {
   }
 
   private choiceSet(id: string, property: string, value: unknown): void {
-    const state = this.choiceStates.get(id);
-    if (!state) return;
+    if (!this.choiceDefs.has(id)) return;
     if (property === 'tooltip') {
-      state.tooltip = String(value);
+      this.choiceStates.setTooltip(id, String(value));
       return;
     }
     if (property !== 'selected' && property !== 'enabled' && property !== 'visible') return;
     if (this.policies['choice-writes'] === 'allow') {
-      state[property] = value === true;
+      this.choiceStates.write(id, property, value === true);
       return;
     }
     this.report('CHOICE_STATE_WRITE_IGNORED', `choices.${q(id)}.${property} = ${String(value)} ignored: the Installer only reads choice state (policy choice-writes=ignore)`, `${id}.${property}`, { choice: id, property });

@@ -1,76 +1,86 @@
 import { createDiagnostic } from '../diagnostics/diagnostic.js';
-import type { ChoiceAttribute, OutlineNode } from '../distribution/model.js';
-import type { ChoiceState } from '../mocks/host-api.js';
+import type { ChoiceChange } from '../input/choice-changes.js';
 import type { ChoiceResult } from '../types.js';
+import { applyChoiceChanges } from './choice-changes.js';
+import type { ChoiceFlag, ChoiceState } from './choice-state.js';
 import type { Evaluator } from './evaluator.js';
 
+const FLAGS: readonly ChoiceFlag[] = ['visible', 'enabled', 'selected'];
+
 /**
- * The choice tree (research §4.6, §5.2, evidence §4.6): start_* once in
- * outline pre-order, then visible/enabled/selected repeatedly in outline
- * pre-order until nothing changes, with my.choice bound to the choice.
+ * Evaluations of choice attributes allowed for re-evaluating after the
+ * user's changes, over all of them: each change may cost a full fixpoint, and
+ * thousands of changes on thousands of choices must not add up without bound.
  */
-export function evaluateChoices(ev: Evaluator): ChoiceResult[] {
-  const order: Array<{ id: string; parent: string | null }> = [];
-  const known = new Map(ev.dist.choices.map((c) => [c.id, c]));
-  const walk = (nodes: OutlineNode[], parent: string | null) => {
-    for (const node of nodes) {
-      if (!known.has(node.choice)) {
-        ev.sink.add(createDiagnostic('OUTLINE_UNKNOWN_CHOICE', `the choices-outline names choice '${node.choice}', which is not defined; the line is skipped`, {
-          location: { file: ev.dist.path, ...node.position },
-          args: { choice: node.choice },
-        }));
-        walk(node.children, parent);
-        continue;
-      }
-      order.push({ id: node.choice, parent });
-      walk(node.children, node.choice);
-    }
-  };
-  walk(ev.dist.outline, null);
+export const MAX_CHANGE_EVALUATIONS = 1_000_000;
 
-  // Every choice starts with the attribute defaults (true), so expressions can read any choice's state.
-  for (const c of ev.dist.choices) ev.host.choiceStates.set(c.id, { visible: true, enabled: true, selected: true, ...(c.tooltip !== undefined && { tooltip: c.tooltip }) });
-
-  // start_* once, in outline pre-order.
-  for (const { id } of order) {
-    const def = known.get(id)!;
-    const state = ev.host.choiceStates.get(id)!;
-    ev.bindChoice(id);
-    for (const attr of ['start_visible', 'start_enabled', 'start_selected'] as const) {
-      const value = def.attributes[attr];
-      if (value) state[attr.slice(6) as keyof Omit<ChoiceState, 'tooltip'>] = ev.attribute(value, true, 'choice');
+/**
+ * The choice phase: start_* once in outline pre-order, then
+ * visible/enabled/selected repeatedly in outline pre-order until nothing
+ * changes (the Installer re-evaluates them repeatedly: install logs show the
+ * same selected expressions run several times in one second), with my.choice
+ * bound to the choice. Then the user's changes, each like a click followed
+ * by the same fixpoint. The state itself lives in {@link ChoiceState}.
+ */
+export function evaluateChoices(ev: Evaluator, state: ChoiceState, changes: readonly ChoiceChange[] = []): ChoiceResult[] {
+  state.beginChoicePhase();
+  for (const i of state.outlineOrder()) {
+    const def = state.def(i);
+    ev.bindChoice(def.id);
+    for (const flag of FLAGS) {
+      const value = def.attributes[`start_${flag}`];
+      if (value) state.set(i, flag, ev.attribute(value, state.ownValue(i, flag), 'choice'), 'attribute');
     }
   }
+  const dynamic = state.outlineOrder().filter((i) => FLAGS.some((flag) => state.def(i).attributes[flag]));
+  settle(ev, state, dynamic, Infinity);
+  if (changes.length > 0) {
+    let left = MAX_CHANGE_EVALUATIONS;
+    applyChoiceChanges(state, changes, () => {
+      if (left <= 0) return false;
+      left -= settle(ev, state, dynamic, left);
+      return true;
+    });
+    if (left <= 0) {
+      ev.sink.add(
+        createDiagnostic('CHOICES_DID_NOT_SETTLE', `re-evaluating the choices after the changes took more than ${MAX_CHANGE_EVALUATIONS} evaluations; later changes were applied without re-evaluation`, {
+          args: { evaluations: MAX_CHANGE_EVALUATIONS },
+        }),
+        'changes',
+      );
+    }
+  }
+  ev.bindChoice(undefined);
+  state.reportOutlineEffects();
+  return state.results();
+}
 
-  // visible/enabled/selected until nothing changes (the Installer re-evaluates repeatedly: evidence §4.6).
-  const dynamic = order.filter(({ id }) => (['visible', 'enabled', 'selected'] as ChoiceAttribute[]).some((a) => known.get(id)!.attributes[a]));
+/** visible/enabled/selected of `dynamic` in order until a pass changes nothing or the pass limit; returns the evaluations made. */
+function settle(ev: Evaluator, state: ChoiceState, dynamic: readonly number[], budget: number): number {
+  const passes = ev.settings.limits.maxChoicePasses;
+  let evaluations = 0;
   let settled = dynamic.length === 0;
-  for (let pass = 0; pass < ev.settings.limits.maxChoicePasses && !settled; pass++) {
+  for (let pass = 0; pass < passes && !settled && evaluations < budget; pass++) {
     let changed = false;
-    for (const { id } of dynamic) {
-      const def = known.get(id)!;
-      const state = ev.host.choiceStates.get(id)!;
-      ev.bindChoice(id);
-      for (const attr of ['visible', 'enabled', 'selected'] as const) {
-        const value = def.attributes[attr];
+    for (const i of dynamic) {
+      const def = state.def(i);
+      ev.bindChoice(def.id);
+      for (const flag of FLAGS) {
+        const value = def.attributes[flag];
         if (!value) continue;
-        const next = ev.attribute(value, state[attr], 'choice');
-        if (next !== state[attr]) {
-          state[attr] = next;
-          changed = true;
-        }
+        evaluations++;
+        if (state.set(i, flag, ev.attribute(value, state.ownValue(i, flag), 'choice'), 'attribute')) changed = true;
       }
     }
     settled = !changed;
   }
-  if (!settled) {
-    ev.sink.add(createDiagnostic('CHOICES_DID_NOT_SETTLE', `choice expressions still changed after ${ev.settings.limits.maxChoicePasses} passes; the last state is reported`, {
-      args: { passes: ev.settings.limits.maxChoicePasses },
-    }));
+  if (!settled && evaluations < budget) {
+    ev.sink.add(
+      createDiagnostic('CHOICES_DID_NOT_SETTLE', `choice expressions still changed after ${passes} passes; the last state is reported`, {
+        args: { passes },
+      }),
+      'passes',
+    );
   }
-  ev.bindChoice(undefined);
-  return order.map(({ id, parent }) => {
-    const s = ev.host.choiceStates.get(id)!;
-    return { id, parent, title: known.get(id)!.title ?? null, visible: s.visible, enabled: s.enabled, selected: s.selected };
-  });
+  return evaluations;
 }

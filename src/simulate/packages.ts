@@ -1,13 +1,16 @@
 import { createDiagnostic } from '../diagnostics/diagnostic.js';
 import { clip, MAX_ARG_LENGTH } from '../diagnostics/sink.js';
-import type { AttributeValue, Evaluable, OutlineNode } from '../distribution/model.js';
+import type { AttributeValue, Evaluable } from '../distribution/model.js';
 import type { PackageResult, ProfileResult, RestartAction } from '../types.js';
+import { own } from '../util/own.js';
+import type { ChoiceState } from './choice-state.js';
 import type { Evaluator } from './evaluator.js';
 
 /**
- * Domains, packages and the restart action (research §4.3, §4.7, §5.1):
- * a pkg-ref installs when a selected outline choice references it and its
- * `active` is true; the restart action is the highest among installed ones.
+ * Domains, packages and the restart action, as Apple's Distribution XML
+ * reference describes them: a pkg-ref installs when a selected outline
+ * choice references it and its `active` is true; the restart action is the
+ * highest among installed ones.
  */
 const RESTART_RANK = new Map<string, RestartAction>([
   ['none', 'None'],
@@ -24,36 +27,42 @@ export function evaluateDomains(ev: Evaluator): ProfileResult['domains'] {
   return { anywhere: value(d.anywhere), currentUserHome: value(d.currentUserHome), localSystem: value(d.localSystem) };
 }
 
-export function evaluatePackages(ev: Evaluator): PackageResult[] {
+/**
+ * The pkg-refs the outline's choices reference, in outline order. A package
+ * installs when a choice referencing it has its own checkbox selected (hidden
+ * or disabled choices too: real installs show hidden selected choices with
+ * active packages) and its `active` is true. A pkg-ref without a definition
+ * is reported once per Distribution by the parser.
+ */
+export function evaluatePackages(ev: Evaluator, state: ChoiceState): PackageResult[] {
   const refs = new Map(ev.dist.pkgRefs.map((r) => [r.id, r]));
-  const choicesById = new Map(ev.dist.choices.map((c) => [c.id, c]));
   // pkg-refs in outline order, each with the outline choices that reference it.
   const usedBy = new Map<string, string[]>();
-  const visit = (nodes: OutlineNode[]) => {
-    for (const n of nodes) {
-      const choice = choicesById.get(n.choice);
-      for (const ref of choice?.pkgRefs ?? []) {
-        const list = usedBy.get(ref);
-        if (list) {
-          if (!list.includes(n.choice)) list.push(n.choice);
-        } else usedBy.set(ref, [n.choice]);
-      }
-      visit(n.children);
+  for (const i of state.outlineOrder()) {
+    const choiceId = state.def(i).id;
+    for (const ref of state.def(i).pkgRefs) {
+      const list = usedBy.get(ref);
+      if (!list) usedBy.set(ref, [choiceId]);
+      else if (list[list.length - 1] !== choiceId) list.push(choiceId);
     }
-  };
-  visit(ev.dist.outline);
+  }
+  const receipts = ev.host.bootVolume?.receipts;
   return [...usedBy].map(([id, choiceIds]) => {
     const ref = refs.get(id);
-    if (!ref?.path) {
-      ev.sink.add(createDiagnostic('PKG_REF_UNDEFINED', `pkg-ref '${id}' (used by ${choiceIds.join(', ')}) has no definition with a package path`, {
-        ...(ref && { location: { file: ev.dist.path, ...ref.position } }),
-        args: { pkgRef: id },
-      }));
-    }
     ev.bindChoice(choiceIds[0]);
     const active = ref?.active ? ev.attribute(ref.active, true, 'check') : true;
-    const selected = choiceIds.some((c) => ev.host.choiceStates.get(c)?.selected === true);
-    return { id, version: ref?.version ?? null, path: ref?.path ?? null, choices: choiceIds, active, install: selected && active };
+    const selected = choiceIds.some((c) => state.installs(c));
+    const installed = own(receipts, id)?.version;
+    return {
+      id,
+      version: ref?.version ?? null,
+      path: ref?.path ?? null,
+      choices: choiceIds,
+      active,
+      install: selected && active,
+      installKBytes: ref?.installKBytes ?? null,
+      installedVersion: typeof installed === 'string' ? installed : null,
+    };
   });
 }
 

@@ -9,6 +9,8 @@ import { InstallerSession } from '../mocks/installer-session.js';
 import type { BlockerCode, ProfileResult } from '../types.js';
 import { decideArchitecture } from './arch-gate.js';
 import { installationCheck, volumeCheck } from './checks.js';
+import { choicePolicies } from './choice-policies.js';
+import { ChoiceState } from './choice-state.js';
 import { evaluateChoices } from './choices.js';
 import { Evaluator } from './evaluator.js';
 import { evaluateDomains, evaluatePackages, restartAction } from './packages.js';
@@ -32,7 +34,9 @@ export function quickjsSessions(engine: QuickJSWASMModule): SessionFactory {
 export function runProfile(sessions: SessionFactory, dist: Distribution, profile: Profile, settings: RunSettings, hook?: EvaluationHook): ProfileResult {
   const gate = decideArchitecture(dist, profile);
   const sink = new DiagnosticSink();
-  const host = new InstallerHost(dist, profile, sysctlView(profile, gate.translated), settings.policies, { logBytes: settings.limits.logBytes }, sink);
+  // The choice state's one owner; the host reads and writes it for the guest, located at the evaluation in progress.
+  const choices = new ChoiceState(dist, choicePolicies(settings.policies), sink, () => host.current);
+  const host: InstallerHost = new InstallerHost(dist, profile, sysctlView(profile, gate.translated), settings.policies, { logBytes: settings.limits.logBytes }, choices, sink);
   const session = sessions(
     { memoryBytes: settings.limits.memoryBytes, stackBytes: settings.limits.stackBytes },
     { now: settings.now, seed: settings.seed },
@@ -42,14 +46,14 @@ export function runProfile(sessions: SessionFactory, dist: Distribution, profile
   const ev = new Evaluator(dist, settings, host, session, hook, sink);
   let result: ProfileResult | undefined;
   try {
-    result = evaluate(ev, profile, gate);
+    result = evaluate(ev, profile, gate, choices);
   } finally {
     if (!session.dispose()) sink.report('SANDBOX_TEARDOWN_ABORT', 'the QuickJS module aborted during teardown and was replaced');
   }
   return { ...result, diagnostics: [...gate.diagnostics, ...sink.list()].sort(byLocation) };
 }
 
-function evaluate(ev: Evaluator, profile: Profile, gate: ReturnType<typeof decideArchitecture>): ProfileResult {
+function evaluate(ev: Evaluator, profile: Profile, gate: ReturnType<typeof decideArchitecture>, choiceState: ChoiceState): ProfileResult {
   const { dist, host } = ev;
   ev.bindTarget(ev.settings.policies['target-in-installation-check'] === 'boot' ? host.bootVolume : undefined);
   ev.bindChoice(undefined);
@@ -61,8 +65,8 @@ function evaluate(ev: Evaluator, profile: Profile, gate: ReturnType<typeof decid
   // Destination, domains and choices see the default target: the boot volume.
   ev.bindTarget(host.bootVolume);
   const domains = evaluateDomains(ev);
-  const choices = evaluateChoices(ev);
-  const packages = evaluatePackages(ev);
+  const choices = evaluateChoices(ev, choiceState, ev.settings.choiceChanges);
+  const packages = evaluatePackages(ev, choiceState);
   const restart = restartAction(ev, packages);
 
   const blockers: Array<{ code: BlockerCode; message: string }> = [];

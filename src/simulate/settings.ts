@@ -1,10 +1,11 @@
+import type { ChoiceChange } from '../input/choice-changes.js';
 import type { ApiOptions, ResultFields } from '../mocks/install-api.js';
 import type { GuestConfig } from '../sandbox/determinism.js';
 import type { InstallerHost } from '../mocks/host-api.js';
 import type { Volume } from '../profile/types.js';
 import type { GuestError } from '../sandbox/guest-errors.js';
 import type { EvalBudget, EvalOutcome, SessionLimits } from '../sandbox/session.js';
-import type { Policies } from './policy.js';
+import type { Policies } from '../installer/policy.js';
 
 export interface RunLimits {
   /**
@@ -41,6 +42,8 @@ export interface RunSettings {
   seed: number;
   /** Evaluables stopped by a limit in an earlier attempt (set by the runner when it replays a profile). */
   poisoned?: Record<number, Poison>;
+  /** The user's choice changes (a change file, --select, --deselect), applied in order after the default choice state. */
+  choiceChanges?: ChoiceChange[];
 }
 
 /** The controls the simulation uses between evaluations (they never run guest code). */
