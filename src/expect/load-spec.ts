@@ -15,7 +15,7 @@ import type { SourceLocation } from '../diagnostics/diagnostic.js';
 import { DIAGNOSTIC_CODES } from '../diagnostics/codes.js';
 import { isInputError } from '../errors.js';
 import { parseWhere, type ProfileSelector } from '../profile/index.js';
-import { parsePolicies } from '../simulate/policy.js';
+import { parsePolicies } from '../installer/policy.js';
 import type { BlockerCode, ResultType, RestartAction } from '../types.js';
 import { readRegularFile } from '../util/read-file.js';
 import { formatPath, type PathSegment } from './json-path.js';
@@ -167,8 +167,8 @@ class SpecBuilder {
     if (blockers !== undefined) add(['blockers'], { kind: 'blockers', expected: strings(blockers) as BlockerCode[] });
 
     const check = field(value, 'installationCheck');
-    if (check !== undefined) this.check(check, ['installationCheck'], null, add);
-    for (const [mountpoint, volume] of Object.entries((field(value, 'volumes') ?? {}) as Data)) this.check(volume, ['volumes', mountpoint], mountpoint, add);
+    if (check !== undefined) this.check(check, at, ['installationCheck'], null, add);
+    for (const [mountpoint, volume] of Object.entries((field(value, 'volumes') ?? {}) as Data)) this.check(volume, at, ['volumes', mountpoint], mountpoint, add);
 
     for (const [id, state] of Object.entries((field(value, 'choices') ?? {}) as Data)) {
       for (const name of ['visible', 'enabled', 'selected'] as const) {
@@ -225,7 +225,8 @@ class SpecBuilder {
     };
   }
 
-  private check(value: unknown, at: PathSegment[], volume: string | null, add: (rel: PathSegment[], body: AssertionBody, what?: string) => void): void {
+  /** The assertions of one check result; `base` is the expectation's path, `at` the check's path inside it. */
+  private check(value: unknown, base: PathSegment[], at: PathSegment[], volume: string | null, add: (rel: PathSegment[], body: AssertionBody, what?: string) => void): void {
     for (const name of ['passed', 'eligible'] as const) {
       const expected = field(value, name);
       if (expected !== undefined) add([...at, name], { kind: 'check-flag', volume, field: name, expected: expected === true });
@@ -235,7 +236,7 @@ class SpecBuilder {
     for (const name of ['title', 'message'] as const) {
       const text = field(value, name);
       if (typeof text !== 'string') continue;
-      const pattern = this.pattern(text, [...at, name]);
+      const pattern = this.pattern(text, [...base, ...at, name]);
       add([...at, name], { kind: 'check-text', volume, field: name, pattern });
     }
   }

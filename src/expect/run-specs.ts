@@ -2,7 +2,7 @@ import path from 'node:path';
 import { readDistributionInput } from '../input/read-input.js';
 import type { Profile } from '../profile/types.js';
 import { simulateRun, type SimulateOptions } from '../runner/simulate.js';
-import type { Policies } from '../simulate/policy.js';
+import type { Policies } from '../installer/policy.js';
 import { isInputFailure, type DistributionReport, type ProfileResult, type RunReport, type SimulationReport } from '../types.js';
 import { toolVersion } from '../version.js';
 import { checkAssertion } from './check.js';

@@ -1,6 +1,6 @@
 import type { SourceLocation } from '../diagnostics/diagnostic.js';
 import type { ProfileSelector } from '../profile/index.js';
-import type { Policies } from '../simulate/policy.js';
+import type { Policies } from '../installer/policy.js';
 import type { BlockerCode, ResultType, RestartAction } from '../types.js';
 import type { PathSegment } from './json-path.js';
 import type { MessagePattern } from './pattern.js';

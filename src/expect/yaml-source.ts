@@ -47,19 +47,15 @@ export function parseSpecSource(text: string, file: string): SpecSource {
     throw new SpecError(file, at(offset), message, null, { code: 'SPEC_MALFORMED' });
   };
 
-  prescan(source, (offset, message) => {
-    // The parser has not run, so the line counter is empty: count lines up to the offset directly.
-    throw new SpecError(file, positionByScan(source, offset), message, null, { code: 'SPEC_MALFORMED' });
-  });
-
   const tokens: CST.Token[] = [];
-  for (const token of new Parser(lines.addNewLine).parse(source)) {
+  for (const token of parseChecked(source, lines, fail)) {
     const deep = deepestCollection(token);
     if (deep !== undefined) fail(deep, `nested deeper than ${MAX_SPEC_DEPTH} levels`);
     tokens.push(token);
   }
 
-  const composer = new Composer({ version: '1.2', schema: 'core', merge: false, resolveKnownTags: false, uniqueKeys: true, strict: true, intAsBigInt: false });
+  // Duplicate keys are found by checkNodes with a Set: the package's own check compares each key with every earlier one.
+  const composer = new Composer({ version: '1.2', schema: 'core', merge: false, resolveKnownTags: false, uniqueKeys: false, strict: true, intAsBigInt: false });
   const docs: Document.Parsed[] = [];
   for (const doc of composer.compose(tokens, true, source.length)) {
     docs.push(doc);
@@ -67,10 +63,12 @@ export function parseSpecSource(text: string, file: string): SpecSource {
   }
   const doc = docs[0];
   if (doc === undefined) return fail(0, 'empty file');
-  const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem !== undefined) fail(problem.pos[0], yamlMessage(problem.message));
-
+  const error = doc.errors[0];
+  if (error !== undefined) fail(error.pos[0], yamlMessage(error.message));
+  // Before the warnings: an explicit tag is reported as such, not as the package's "unresolved tag".
   checkNodes(doc, fail);
+  const warning = doc.warnings[0];
+  if (warning !== undefined) fail(warning.pos[0], yamlMessage(warning.message));
 
   let data: unknown;
   try {
@@ -127,59 +125,53 @@ function yamlMessage(message: string): string {
 }
 
 /**
- * One pass over the lexer's tokens that refuses text nesting too deeply for
- * the parser: flow collections, `- `/`? ` indicators on one line, and
- * indentation. Quoted and plain scalars are single tokens, so brackets inside
- * strings and comments are not counted.
+ * The parser's tokens, from one pass over the lexer's that refuses text
+ * nesting too deeply for the parser before the parser sees it: flow
+ * collections, `- `/`? ` indicators on one line, and indentation. Quoted and
+ * plain scalars are single lexemes, so brackets inside strings and comments
+ * are not counted. (This is the package's own `Parser.parse` loop, with the
+ * checks between its lexer and its parser.)
  */
-function prescan(source: string, fail: (offset: number, message: string) => never): void {
+function* parseChecked(source: string, lines: LineCounter, fail: (offset: number, message: string) => never): Generator<CST.Token> {
+  const parser = new Parser(lines.addNewLine);
+  lines.addNewLine(0);
   let offset = 0;
   let flow = 0;
   let indicators = 0;
   let lineStart = true;
   let payload = false;
-  for (const token of new Lexer().lex(source)) {
+  for (const lexeme of new Lexer().lex(source)) {
     const start = offset;
     // The lexer adds one-character markers that are not in the source: document, scalar, flow-error end.
-    if (token === CST.DOCUMENT || token === CST.SCALAR || token === CST.FLOW_END) {
-      payload = token === CST.SCALAR;
-      continue;
-    }
-    offset += token.length;
-    if (payload) {
+    const marker = lexeme === CST.DOCUMENT || lexeme === CST.SCALAR || lexeme === CST.FLOW_END;
+    if (marker) {
+      payload = lexeme === CST.SCALAR;
+    } else if (payload) {
       // A scalar's text: may span lines (block scalars), holds no structure.
       payload = false;
-      if (token.includes('\n')) lineStart = token.endsWith('\n');
-      continue;
+      offset += lexeme.length;
+      if (lexeme.includes('\n')) lineStart = lexeme.endsWith('\n');
+    } else {
+      offset += lexeme.length;
+      const type = CST.tokenType(lexeme);
+      if (type === 'newline') {
+        lineStart = true;
+        indicators = 0;
+      } else {
+        if (type === 'space' && lineStart && lexeme.length > MAX_INDENT) fail(start, `indented more than ${MAX_INDENT} columns`);
+        lineStart = false;
+        if (type === 'flow-seq-start' || type === 'flow-map-start') {
+          if (++flow > MAX_FLOW_DEPTH) fail(start, `more than ${MAX_FLOW_DEPTH} nested [ ] or { }`);
+        } else if (type === 'flow-seq-end' || type === 'flow-map-end') {
+          flow = Math.max(0, flow - 1);
+        } else if (type === 'seq-item-ind' || type === 'explicit-key-ind') {
+          if (++indicators > MAX_INDICATORS_PER_LINE) fail(start, `more than ${MAX_INDICATORS_PER_LINE} nested "- " or "? " on one line`);
+        }
+      }
     }
-    const type = CST.tokenType(token);
-    if (type === 'newline') {
-      lineStart = true;
-      indicators = 0;
-      continue;
-    }
-    if (type === 'space' && lineStart && token.length > MAX_INDENT) fail(start, `indented more than ${MAX_INDENT} columns`);
-    lineStart = false;
-    if (type === 'flow-seq-start' || type === 'flow-map-start') {
-      if (++flow > MAX_FLOW_DEPTH) fail(start, `more than ${MAX_FLOW_DEPTH} nested [ ] or { }`);
-    } else if (type === 'flow-seq-end' || type === 'flow-map-end') {
-      flow = Math.max(0, flow - 1);
-    } else if (type === 'seq-item-ind' || type === 'explicit-key-ind') {
-      if (++indicators > MAX_INDICATORS_PER_LINE) fail(start, `more than ${MAX_INDICATORS_PER_LINE} nested "- " or "? " on one line`);
-    }
+    yield* parser.next(lexeme);
   }
-}
-
-/** Line and column of an offset, by counting (used before the parser has filled the line counter). */
-function positionByScan(source: string, offset: number): SpecPosition {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(offset, source.length);
-  for (let i = source.indexOf('\n'); i !== -1 && i < end; i = source.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: end - lineStart + 1 };
+  yield* parser.end();
 }
 
 /** The offset of the first collection nested deeper than MAX_SPEC_DEPTH in a parsed token, if any. Iterative. */
@@ -215,7 +207,11 @@ function checkNodes(doc: Document.Parsed, fail: (offset: number, message: string
       if (node.tag !== undefined) fail(rangeStart(node) ?? 0, `explicit tag ${node.tag.slice(0, 40)} is not supported`);
     }
     if (isMap(node)) {
+      const keys = new Set<string>();
       for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : '';
+        if (keys.has(key)) fail(rangeStart(pair.key) ?? rangeStart(node) ?? 0, `duplicate key ${JSON.stringify(key.slice(0, 64))}`);
+        keys.add(key);
         if (pair.key !== null && !isScalar(pair.key) && !isAlias(pair.key)) fail(rangeStart(pair.key) ?? rangeStart(node) ?? 0, 'a key must be a plain value, not a mapping or a sequence');
         if (isAlias(pair.key)) fail(rangeStart(pair.key) ?? 0, 'a key must be a plain value, not an alias');
         stack.push(pair.key, pair.value);
