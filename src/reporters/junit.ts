@@ -87,7 +87,9 @@ function testCases(tests: TestCaseResult[], entry: DistributionReport): Case[] {
 
 function runCases(entry: DistributionReport, failOn: ReadonlySet<JunitFailReason>): Case[] {
   if (isInputFailure(entry)) {
-    const where = entry.error.location ? `${formatLocation(entry.error.location)}: ` : '';
+    // Parse errors carry their place in the message already (FILE:LINE:COL: reason).
+    const location = entry.error.location ? formatLocation(entry.error.location) : '';
+    const where = location !== '' && !entry.error.message.startsWith(location) ? `${location}: ` : '';
     const hint = entry.error.hint ? `\nhint: ${entry.error.hint}` : '';
     return [{ name: `read ${entry.path}`, outcome: { kind: 'error', type: entry.error.code, message: entry.error.message, body: `${where}${entry.error.message}${hint}` } }];
   }
