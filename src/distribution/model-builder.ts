@@ -10,7 +10,7 @@ import { codeOffsetToSource } from './positions.js';
 import { quote, type StaticDiagnostics } from './static-diagnostics.js';
 import { parseStringsTable } from './strings-table.js';
 import { closest } from './suggest.js';
-import { decodeAttribute, decodeContent, type MappedText, type RawAttribute, type SegmentBudget } from './xml-scan.js';
+import { attributeText, decodeAttribute, decodeContent, type MappedText, type RawAttribute, type SegmentBudget } from './xml-scan.js';
 
 const ROOTS = new Set(['installer-gui-script', 'installer-script']);
 
@@ -36,22 +36,35 @@ const CHOICE_ATTRIBUTES: ChoiceAttribute[] = ['start_visible', 'start_enabled', 
  */
 const SEGMENT_BUDGET = 1_000_000;
 
-interface AttrInfo {
-  value: string;
-  mapped: MappedText;
+/** One attribute: its decoded value, and its text with the position map (built only when it is JavaScript). */
+class AttrInfo {
+  private code: MappedText | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly raw: RawAttribute,
+    private readonly budget: SegmentBudget,
+    readonly value: string,
+  ) {}
+
   /** Offset of the attribute's name. */
-  offset: number;
+  get offset(): number {
+    return this.raw.nameStart;
+  }
+
+  get mapped(): MappedText {
+    this.code ??= decodeAttribute(this.text, this.raw, this.budget);
+    return this.code;
+  }
 }
 
 /**
- * An element's attributes by name, each decoded when first read: an element
- * may carry a million attributes the model never reads. Found by a linear
+ * An element's attributes by name, each decoded when read: an element may
+ * carry a million attributes the model never reads. Found by a linear
  * search: the builder asks for a handful of names per element, which costs
- * less than indexing a million. (The validator has refused repeated names.)
+ * less than indexing a million. (Repeated names were refused as malformed.)
  */
 class Attributes {
-  private decoded: Map<string, AttrInfo> | undefined;
-
   constructor(
     private readonly text: string,
     private readonly attributes: readonly RawAttribute[],
@@ -59,18 +72,17 @@ class Attributes {
   ) {}
 
   has(name: string): boolean {
-    return this.attributes.some((a) => a.name === name);
+    return this.find(name) !== undefined;
   }
 
   get(name: string): AttrInfo | undefined {
-    let info = this.decoded?.get(name);
-    if (info) return info;
-    const raw = this.attributes.find((a) => a.name === name);
-    if (!raw) return undefined;
-    const mapped = decodeAttribute(this.text, raw, this.budget);
-    info = { value: mapped.text, mapped, offset: raw.nameStart };
-    (this.decoded ??= new Map()).set(name, info);
-    return info;
+    const raw = this.find(name);
+    return raw && new AttrInfo(this.text, raw, this.budget, attributeText(this.text, raw));
+  }
+
+  private find(name: string): RawAttribute | undefined {
+    for (const a of this.attributes) if (a.name === name) return a;
+    return undefined;
   }
 }
 
@@ -108,7 +120,7 @@ export class ModelBuilder implements ElementSink {
       // Thrown by result(): a malformed document is reported as that first.
       this.notADistribution = new InputError(
         `${this.path}:${at.line}:${at.column}: root element <${quote(node.name)}> is not a Distribution (expected <installer-gui-script> or <installer-script>)`,
-        { code: 'XML_NOT_A_DISTRIBUTION', location: { file: this.path, ...at } },
+        { code: 'NOT_A_DISTRIBUTION', location: { file: this.path, ...at } },
       );
       return;
     }

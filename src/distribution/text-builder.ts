@@ -40,6 +40,34 @@ export class TextBuilder {
     this.used = n;
   }
 
+  /**
+   * Appends `text[start, end)` with line ends normalised: `lf` makes each CR
+   * or CRLF one LF (XML's end-of-line handling); `space` makes each tab, CR,
+   * LF or CRLF one space (XML's attribute-value normalisation).
+   */
+  appendNormalized(text: string, start: number, end: number, mode: 'lf' | 'space'): void {
+    if (end <= start) return;
+    if (!this.buf && this.small.length + (end - start) <= SMALL) {
+      const piece = text.slice(start, end);
+      this.small += mode === 'lf' ? piece.replace(/\r\n?/g, '\n') : piece.replace(/\r\n|[\r\n\t]/g, ' ');
+      return;
+    }
+    // A long run is copied a unit at a time: a global replace over megabytes with millions of matches
+    // builds an array of every piece first.
+    if (!this.buf) this.toBuffer(end - start);
+    const buf = this.reserve(end - start);
+    let n = this.used;
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0d) {
+        buf[n++] = mode === 'lf' ? 0x0a : 0x20;
+        if (i + 1 < end && text.charCodeAt(i + 1) === 0x0a) i++;
+      } else if (mode === 'space' && (c === 0x0a || c === 0x09)) buf[n++] = 0x20;
+      else buf[n++] = c;
+    }
+    this.used = n;
+  }
+
   /** Appends `count` copies of one code unit. */
   fill(code: number, count: number): void {
     if (count <= 0) return;

@@ -203,13 +203,16 @@ export class MappedText {
   /** Segment starts: code offset → source offset. */
   readonly codeStarts: number[] = [];
   readonly srcStarts: number[] = [];
-  private readonly out: TextBuilder;
+  private builder: TextBuilder | undefined;
   private built: string | undefined;
   /** Source offset where the last segment's text ends, or -1 when the next text must start a segment. */
   private srcEnd = -1;
 
-  constructor(private readonly budget: SegmentBudget = { remaining: Number.POSITIVE_INFINITY }) {
-    this.out = new TextBuilder();
+  constructor(private readonly budget: SegmentBudget = { remaining: Number.POSITIVE_INFINITY }) {}
+
+  private get out(): TextBuilder {
+    this.builder ??= new TextBuilder();
+    return this.builder;
   }
 
   /** Text that is the source from `srcStart` on, unchanged (no reference, no line end to normalise): one segment, no copy. */
@@ -224,7 +227,7 @@ export class MappedText {
   }
 
   get text(): string {
-    this.built ??= this.out.toString();
+    this.built ??= this.builder?.toString() ?? '';
     return this.built;
   }
 
@@ -232,8 +235,7 @@ export class MappedText {
   contentRun(text: string, start: number, end: number): void {
     if (end <= start) return;
     this.begin(start);
-    const piece = text.slice(start, end);
-    this.out.append(piece.includes('\r') ? piece.replace(/\r\n?/g, '\n') : piece);
+    this.out.appendNormalized(text, start, end, 'lf');
     this.srcEnd = end;
   }
 
@@ -247,12 +249,7 @@ export class MappedText {
     this.begin(start);
     this.srcEnd = end;
     const base = this.out.length;
-    const piece = text.slice(start, end);
-    if (!/[\r\n\t]/.test(piece)) {
-      this.out.append(piece);
-      return;
-    }
-    this.out.append(piece.replace(/\r\n|[\r\n\t]/g, ' '));
+    this.out.appendNormalized(text, start, end, 'space');
     let collapsed = 0; // CRLFs so far, each one space in the text
     for (let i = start; i < end; i++) {
       const c = text.charCodeAt(i);
@@ -322,6 +319,12 @@ function hasNone(text: string, start: number, end: number, a: number, b: number,
     if (x === a || x === b || x === c || x === d) return false;
   }
   return true;
+}
+
+/** An attribute's value as XML reads it (references decoded, white space normalised), without a position map. */
+export function attributeText(text: string, attr: RawAttribute): string {
+  if (hasNone(text, attr.valueStart, attr.valueEnd, 0x26, 0x0d, 0x0a, 0x09)) return text.slice(attr.valueStart, attr.valueEnd);
+  return decodeAttribute(text, attr).text;
 }
 
 export function decodeAttribute(text: string, attr: RawAttribute, budget?: SegmentBudget): MappedText {
