@@ -130,12 +130,12 @@ describe('malformed input', () => {
     it(`rejects ${name}`, () => assert.match(parseError(text).message, pattern));
   }
 
-  it('gives malformed XML the code XML_MALFORMED and its location, and a wrong root XML_NOT_A_DISTRIBUTION', () => {
+  it('gives malformed XML the code XML_MALFORMED and its location, and a wrong root NOT_A_DISTRIBUTION', () => {
     const malformed = parseError(wrap('<title>&nbsp;</title>'));
     assert.equal(malformed.code, 'XML_MALFORMED');
     assert.deepEqual(malformed.location, { file: 'd.xml', line: 3, column: 8 });
     const wrongRoot = parseError('<plist/>');
-    assert.equal(wrongRoot.code, 'XML_NOT_A_DISTRIBUTION');
+    assert.equal(wrongRoot.code, 'NOT_A_DISTRIBUTION');
     assert.deepEqual(wrongRoot.location, { file: 'd.xml', line: 1, column: 1 });
   });
 

@@ -11,7 +11,7 @@ import type { Distribution } from '../../src/distribution/model.js';
 import { parseDistribution } from '../../src/distribution/parse.js';
 import { decodeXmlBytes } from '../../src/distribution/source-text.js';
 import { InputError } from '../../src/errors.js';
-import type { SimulationReport } from '../../src/types.js';
+import type { RunReport } from '../../src/types.js';
 import { codes, runCli, simulateOne } from '../helpers.js';
 
 const PROFILE = 'macmini-m4-2024-26.5.2';
@@ -77,18 +77,26 @@ after(() => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-/** The CLI contract for a hostile file: 0 with a JSON report, or 2 with one line (plus an optional hint) and no stack trace. */
+/**
+ * The CLI contract for a hostile file: exit 0 with a report, or exit 2 with a
+ * report whose entry for the file is a located error and one line on stderr
+ * (plus an optional hint); never a stack trace.
+ */
 function assertCliContract(r: { code: number | null; stdout: string; stderr: string }): void {
   const what = `exit ${r.code}, stderr: ${r.stderr.slice(0, 500)}`;
   assert.notEqual(r.code, null, `the CLI was killed by the test's time limit: ${what}`);
   assert.ok(r.code === 0 || r.code === 2, what);
   assert.ok(!r.stderr.split('\n').some((l) => /^\s+at /.test(l)), `stack trace: ${what}`);
+  const report = JSON.parse(r.stdout) as RunReport;
+  assert.equal(report.distributions.length, 1);
+  const entry = report.distributions[0]!;
   if (r.code === 0) {
-    const report = JSON.parse(r.stdout) as SimulationReport;
-    assert.equal(report.results.length, 1);
-    assert.equal(typeof report.results[0]!.installable, 'boolean');
+    assert.ok('results' in entry, JSON.stringify(entry).slice(0, 300));
+    assert.equal(entry.results.length, 1);
+    assert.equal(typeof entry.results[0]!.installable, 'boolean');
   } else {
-    assert.equal(r.stdout, '');
+    assert.ok('error' in entry, JSON.stringify(entry).slice(0, 300));
+    assert.match(entry.error.code, /^[A-Z_]+$/);
     const lines = r.stderr.trimEnd().split('\n');
     assert.match(lines[0]!, /^distsim: \S/, what);
     assert.ok(lines.length === 1 || (lines.length === 2 && lines[1]!.startsWith('hint: ')), `more than one line (and a hint): ${what}`);
