@@ -48,7 +48,8 @@ export class ChoiceState implements ChoiceStateAccess {
   /** 1 for the choices on an outline line. */
   private readonly placed: Uint8Array;
   private readonly parent: Int32Array;
-  private readonly children: number[][];
+  /** Children in outline order; undefined for a leaf (most choices: no array each). */
+  private readonly children: Array<number[] | undefined>;
   private readonly own: Record<ChoiceFlag, Uint8Array>;
   /** Each choice's shown selected state, and per parent the counts it follows from. */
   private readonly derived: Int8Array;
@@ -77,7 +78,7 @@ export class ChoiceState implements ChoiceStateAccess {
       if (!this.index.has(c.id)) this.index.set(c.id, i);
     });
     this.parent = new Int32Array(n).fill(-1);
-    this.children = Array.from({ length: n }, () => []);
+    this.children = new Array<number[] | undefined>(n);
     this.outline = [];
     const order: Array<{ id: string; parent: string | null }> = [];
     // Iterative pre-order walk; an unknown line is skipped with its children lifted to its parent (the parser reports it).
@@ -97,7 +98,7 @@ export class ChoiceState implements ChoiceStateAccess {
       }
       placed[i] = 1;
       this.parent[i] = top.parent;
-      if (top.parent >= 0) this.children[top.parent]!.push(i);
+      if (top.parent >= 0) (this.children[top.parent] ??= []).push(i);
       this.outline.push(i);
       order.push({ id: node.choice, parent: top.parent >= 0 ? this.defs[top.parent]!.id : null });
       stack.push({ nodes: node.children, next: 0, parent: i });
@@ -112,7 +113,7 @@ export class ChoiceState implements ChoiceStateAccess {
     this.membersMixed = new Int32Array(n);
     this.selfMember = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
-      const count = this.children[i]!.length;
+      const count = this.children[i]?.length ?? 0;
       if (count === 0) continue;
       this.selfMember[i] = this.defs[i]!.pkgRefs.length > 0 ? 1 : 0;
       this.members[i] = count + this.selfMember[i]!;
@@ -126,6 +127,7 @@ export class ChoiceState implements ChoiceStateAccess {
       const initial = [...this.outline];
       for (let k = 0; k < n; k++) if (!placed[k]) initial.push(k);
       for (const i of initial) {
+        if (!hasAttributes(this.defs[i]!)) continue;
         for (const flag of ['visible', 'enabled', 'selected'] as const) {
           const literal = earlyLiteral(this.defs[i]!, flag);
           if (literal === undefined) this.guessed[flag][i] = hasScript(this.defs[i]!, flag) ? 1 : 0;
@@ -161,7 +163,7 @@ export class ChoiceState implements ChoiceStateAccess {
   }
 
   hasChildren(i: number): boolean {
-    return this.children[i]!.length > 0;
+    return this.children[i] !== undefined;
   }
 
   ownValue(i: number, flag: ChoiceFlag): boolean {
@@ -332,12 +334,12 @@ export class ChoiceState implements ChoiceStateAccess {
   /** The value to the enabled descendants (through enabled choices only); returns those that changed. */
   private passDown(i: number, value: boolean): number[] {
     const changed: number[] = [];
-    const stack = [...this.children[i]!];
+    const stack = [...(this.children[i] ?? [])];
     while (stack.length > 0) {
       const k = stack.pop()!;
       if (this.own.enabled[k] !== 1) continue;
       if (this.setOwn(k, 'selected', value)) changed.push(k);
-      for (const c of this.children[k]!) stack.push(c);
+      for (const c of this.children[k] ?? []) stack.push(c);
     }
     return changed;
   }
@@ -388,16 +390,24 @@ export class ChoiceState implements ChoiceStateAccess {
   }
 }
 
+const START = { visible: 'start_visible', enabled: 'start_enabled', selected: 'start_selected' } as const;
+
 /** The value a choice shows before its attributes run: a literal start_*, else a literal dynamic attribute. */
 function earlyLiteral(def: ChoiceDef, flag: ChoiceFlag): boolean | undefined {
-  const start = def.attributes[`start_${flag}`];
+  const start = def.attributes[START[flag]];
   if (start) return literal(start);
   const dynamic = def.attributes[flag];
   return dynamic ? literal(dynamic) : undefined;
 }
 
 function hasScript(def: ChoiceDef, flag: ChoiceFlag): boolean {
-  return def.attributes[`start_${flag}`]?.kind === 'script' || (!def.attributes[`start_${flag}`] && def.attributes[flag]?.kind === 'script');
+  const start = def.attributes[START[flag]];
+  return start ? start.kind === 'script' : def.attributes[flag]?.kind === 'script';
+}
+
+function hasAttributes(def: ChoiceDef): boolean {
+  for (const _ in def.attributes) return true;
+  return false;
 }
 
 function literal(value: AttributeValue): boolean | undefined {

@@ -6,13 +6,14 @@ import type { ChoiceFlag, ChoiceState } from './choice-state.js';
 import type { Evaluator } from './evaluator.js';
 
 const FLAGS: readonly ChoiceFlag[] = ['visible', 'enabled', 'selected'];
+const START = { visible: 'start_visible', enabled: 'start_enabled', selected: 'start_selected' } as const;
 
 /**
  * Evaluations of choice attributes allowed for re-evaluating after the
  * user's changes, over all of them: each change may cost a full fixpoint, and
  * thousands of changes on thousands of choices must not add up without bound.
  */
-export const MAX_CHANGE_EVALUATIONS = 1_000_000;
+export const MAX_CHANGE_EVALUATIONS = 100_000;
 
 /**
  * The choice phase: start_* once in outline pre-order, then
@@ -24,15 +25,18 @@ export const MAX_CHANGE_EVALUATIONS = 1_000_000;
  */
 export function evaluateChoices(ev: Evaluator, state: ChoiceState, changes: readonly ChoiceChange[] = []): ChoiceResult[] {
   state.beginChoicePhase();
+  const dynamic: number[] = [];
   for (const i of state.outlineOrder()) {
     const def = state.def(i);
+    const attributes = def.attributes;
+    if (attributes.visible || attributes.enabled || attributes.selected) dynamic.push(i);
+    if (!attributes.start_visible && !attributes.start_enabled && !attributes.start_selected) continue;
     ev.bindChoice(def.id);
     for (const flag of FLAGS) {
-      const value = def.attributes[`start_${flag}`];
+      const value = attributes[START[flag]];
       if (value) state.set(i, flag, ev.attribute(value, state.ownValue(i, flag), 'choice'), 'attribute');
     }
   }
-  const dynamic = state.outlineOrder().filter((i) => FLAGS.some((flag) => state.def(i).attributes[flag]));
   settle(ev, state, dynamic, Infinity);
   if (changes.length > 0) {
     let left = MAX_CHANGE_EVALUATIONS;
