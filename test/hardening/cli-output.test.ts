@@ -60,10 +60,10 @@ describe('-o is checked before simulating and written atomically when the report
     chmodSync(locked, 0o755);
   });
 
-  it('an existing report is not truncated when the run fails', async () => {
+  it('an existing report is not truncated when the run stops before a report is ready', async () => {
     const target = path.join(dir, 'kept.json');
     writeFileSync(target, 'previous report');
-    const r = await runCli(['run', path.join(dir, 'no-such.xml'), '-o', target]);
+    const r = await runCli(['run', 'examples/example-app.xml', '--profile-file', path.join(dir, 'no-such.json'), '-o', target]);
     assert.equal(r.code, 2);
     assert.equal(readFileSync(target, 'utf8'), 'previous report');
     rmSync(target);

@@ -32,8 +32,12 @@ describe('inputs must be regular files of bounded size', { skip: !posix && 'need
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Runs the CLI and checks the common contract: exit 2 at once, one line naming the file, nothing written. */
-  async function refused(args: string[], pattern: RegExp): Promise<void> {
+  /**
+   * Runs the CLI and checks the common contract: exit 2 at once, one line naming the file, nothing written.
+   * A bad Distribution is also reported in place, as an error entry of the report (`code`); a bad profile
+   * stops the run before any report.
+   */
+  async function refused(args: string[], pattern: RegExp, code?: string): Promise<void> {
     const before = readdirSync(dir).sort();
     const started = Date.now();
     const r = await runCli(args, { timeoutMs: 20_000 });
@@ -42,7 +46,9 @@ describe('inputs must be regular files of bounded size', { skip: !posix && 'need
     assert.match(r.stderr, pattern);
     assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
-    assert.equal(r.stdout, '');
+    if (code === undefined) assert.equal(r.stdout, '');
+    else assert.match(r.stdout, new RegExp(`error ${code} `));
+    assert.ok(r.stdout.length < 10_000);
     assert.deepEqual(readdirSync(dir).sort(), before, 'no file written');
   }
 
@@ -56,7 +62,7 @@ describe('inputs must be regular files of bounded size', { skip: !posix && 'need
   for (const [name, pattern] of kinds) {
     it(`refuses ${name} as the Distribution file`, async () => {
       const file = hostile.get(name)!;
-      await refused(['run', file, '-p', 'macmini-m4-2024-26.5.2'], new RegExp(`^distsim: ${escape(file)}: ${pattern.source}`));
+      await refused(['run', file, '-p', 'macmini-m4-2024-26.5.2'], new RegExp(`^distsim: ${escape(file)}: ${pattern.source}`), 'FILE_NOT_REGULAR');
     });
 
     it(`refuses ${name} as --profile-file`, async () => {
@@ -79,7 +85,7 @@ describe('inputs must be regular files of bounded size', { skip: !posix && 'need
     const bigProfile = path.join(dir, 'big.json');
     writeFileSync(bigProfile, Buffer.alloc(MAX_PROFILE_BYTES + 1, 0x20));
     try {
-      await refused(['run', big, '-p', 'macmini-m4-2024-26.5.2'], /: too large for a Distribution file \(more than 8 MiB\)$/m);
+      await refused(['run', big, '-p', 'macmini-m4-2024-26.5.2'], /: too large for a Distribution file \(more than 8 MiB\)$/m, 'FILE_TOO_LARGE');
       await refused(['run', 'examples/example-app.xml', '--profile-file', bigProfile], /: too large for a profile \(more than 4 MiB\)$/m);
     } finally {
       rmSync(big);
