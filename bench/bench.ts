@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Distribution } from '../src/distribution/model.js';
 import { loadProfiles } from '../src/profile/index.js';
-import { packageRoot } from '../src/profile/builtin-dir.js';
+import { packageRoot } from '../src/package-root.js';
 import type { Profile } from '../src/profile/types.js';
 import { getEngine, setWasmMemoryCap } from '../src/sandbox/engine.js';
 import { defaultPolicies } from '../src/installer/policy.js';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Distribution } from '../src/distribution/model.js';
 import { parseDistribution } from '../src/distribution/parse.js';
-import { packageRoot } from '../src/profile/builtin-dir.js';
+import { packageRoot } from '../src/package-root.js';
 
 /** The well-formed files of the shared research corpus, parsed once. */
 export function corpusDistributions(): Distribution[] {

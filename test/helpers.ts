@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseDistribution, type ParseOptions } from '../src/distribution/parse.js';
 import { applyOverrides, loadProfiles } from '../src/profile/index.js';
-import { packageRoot } from '../src/profile/builtin-dir.js';
+import { packageRoot } from '../src/package-root.js';
 import type { Profile } from '../src/profile/types.js';
-import { getEngine, setWasmMemoryCap } from '../src/sandbox/engine.js';
-import { defaultPolicies, type Policies } from '../src/installer/policy.js';
-import { quickjsSessions, runProfile } from '../src/simulate/run-profile.js';
-import { DEFAULT_LIMITS, DEFAULT_NOW, DEFAULT_SEED } from '../src/simulate/limits.js';
+import type { Policies } from '../src/installer/policy.js';
+import { simulate } from '../src/runner/simulate.js';
+import type { DEFAULT_LIMITS } from '../src/simulate/limits.js';
 import type { ProfileResult } from '../src/types.js';
 
 export const ROOT = packageRoot();
@@ -41,27 +40,22 @@ export interface RunOptions extends ParseOptions {
 
 /**
  * Simulates a fixture (file name under test/fixtures) or inline XML on
- * profiles, in process (the worker pool is tested separately). Returns
- * results by profile id.
+ * profiles through the public library, in process (`workers: 0`; the worker
+ * pool is tested through the CLI). Returns results by profile id.
  */
 export async function simulateXml(source: string, profiles: Array<string | Profile>, options: RunOptions = {}): Promise<Map<string, ProfileResult>> {
   const inline = source.trimStart().startsWith('<');
   const text = inline ? source : readFileSync(fixture(source), 'utf8');
   const dist = parseDistribution(text, inline ? 'inline.xml' : source, options);
-  setWasmMemoryCap(DEFAULT_LIMITS.wasmMemoryBytes);
-  const engine = await getEngine();
-  const settings = {
-    policies: { ...defaultPolicies(), ...options.policies },
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
-    now: options.now ?? DEFAULT_NOW,
-    seed: options.seed ?? DEFAULT_SEED,
-  };
-  const out = new Map<string, ProfileResult>();
-  for (const p of profiles) {
-    const prof = typeof p === 'string' ? profile(p) : p;
-    out.set(prof.id, runProfile(quickjsSessions(engine), dist, prof, settings));
-  }
-  return out;
+  const chosen = profiles.map((p) => (typeof p === 'string' ? profile(p) : p));
+  const report = await simulate(dist, chosen, {
+    workers: 0,
+    ...(options.policies && { policies: options.policies }),
+    ...(options.limits && { limits: options.limits }),
+    ...(options.now !== undefined && { now: options.now }),
+    ...(options.seed !== undefined && { seed: options.seed }),
+  });
+  return new Map(report.results.map((r) => [r.profile, r]));
 }
 
 /** The one result for one profile. */
@@ -106,16 +100,21 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
   });
 }
 
-let tempDir: string | undefined;
+let tempRoot: string | undefined;
 
-/** Writes a file into this test process's temporary directory (removed when the process exits) and returns its path. */
-export function writeTemp(name: string, content: string | Uint8Array): string {
-  if (tempDir === undefined) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'distsim-test-'));
-    tempDir = dir;
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+/** A fresh directory under this test process's temporary root, which is removed when the process exits. */
+export function tempDir(prefix = 'dir-'): string {
+  if (tempRoot === undefined) {
+    const root = mkdtempSync(path.join(tmpdir(), 'distsim-test-'));
+    tempRoot = root;
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
   }
-  const file = path.join(tempDir, name);
+  return mkdtempSync(path.join(tempRoot, prefix));
+}
+
+/** Writes a file into a fresh temporary directory (removed when the process exits) and returns its path. */
+export function writeTemp(name: string, content: string | Uint8Array): string {
+  const file = path.join(tempDir(), name);
   writeFileSync(file, content);
   return file;
 }

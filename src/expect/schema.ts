@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
-import { packageRoot } from '../profile/builtin-dir.js';
+import { packageRoot } from '../package-root.js';
 import { pointerSegments, type PathSegment } from './json-path.js';
 import type { SpecSource } from './yaml-source.js';
 import type { SpecError } from './spec-error.js';

@@ -1,27 +1,6 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root.js';
 
-let cached: string | undefined;
-
-/**
- * The package root: the nearest directory at or above this module that holds
- * a `package.json`. Works from `dist/profile/*.js` and from
- * `.test-build/src/profile/*.js` alike.
- */
-export function packageRoot(): string {
-  if (cached !== undefined) return cached;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json'))) {
-      cached = dir;
-      return dir;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`distsim: no package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
 
 /** Absolute path of the built-in `profiles/` directory shipped with the package. */
 export function builtinProfilesDir(): string {

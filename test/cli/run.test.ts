@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { isInputFailure, type RunReport, type SimulationReport } from '../../src/types.js';
-import { builtinProfiles, fixture, runCli } from '../helpers.js';
+import { builtinProfiles, fixture, runCli, tempDir } from '../helpers.js';
 
 /** The report document of a run over one file, which must have been simulated. */
 function single(stdout: string): SimulationReport {
@@ -39,7 +38,9 @@ describe('distsim run', () => {
     const arm = report.results.find((x) => x.profile === 'macmini-m4-2024-26.5.2')!;
     assert.deepEqual(intel.packages.filter((p) => p.install).map((p) => p.id), ['com.example.app', 'com.example.helper.intel']);
     assert.deepEqual(arm.packages.filter((p) => p.install).map((p) => p.id), ['com.example.app', 'com.example.helper.arm64']);
-    assert.deepEqual(intel.choices.find((c) => c.id === 'intel-helper'), { id: 'intel-helper', parent: 'app', title: 'Intel helper', visible: false, enabled: true, selected: true });
+    const helper = intel.choices.find((c) => c.id === 'intel-helper')!;
+    assert.deepEqual([helper.parent, helper.title, helper.visible, helper.enabled, helper.selected], ['app', 'Intel helper', false, true, true]);
+    assert.deepEqual(intel.mac, { name: builtinProfiles().find((p) => p.id === intel.profile)!.name, model: 'MacBookPro11,5', arch: 'x86_64', macos: '10.14.6' });
     assert.equal(arm.restartAction, 'RequireRestart');
   });
 
@@ -59,11 +60,49 @@ describe('distsim run', () => {
     assert.ok(!r.stdout.includes('\u001b['), 'no colour when NO_COLOR is set or stdout is not a terminal');
   });
 
+  // A bad input is reported in place: one line on stderr, and an error entry in the report, exit 2.
+  const inputErrors: Array<[string, string[], RegExp, string]> = [
+    ['missing file', ['run', 'nope.xml'], /cannot read nope\.xml: no such file/, 'FILE_UNREADABLE'],
+    ['malformed XML', ['run', 'test/fixtures/malformed-raw-lt.xml'], /^distsim: test\/fixtures\/malformed-raw-lt\.xml:7:\d+: .*\nhint: raw '<' inside a <script>/, 'XML_MALFORMED'],
+    ['not a Distribution', ['run', 'test/fixtures/not-a-distribution.xml'], /:2:1: root element <plist> is not a Distribution/, 'NOT_A_DISTRIBUTION'],
+  ];
+  for (const [name, args, pattern, code] of inputErrors) {
+    it(`exits 2 with a one-line error and an error entry in the report: ${name}`, async () => {
+      const r = await runCli([...args, '-f', 'json']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, pattern);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      const report = JSON.parse(r.stdout) as RunReport;
+      assert.equal(report.distributions.length, 1);
+      const entry = report.distributions[0]!;
+      assert.ok(isInputFailure(entry));
+      assert.equal(entry.error.code, code);
+    });
+  }
+
+  it('reports the good file and the bad one in one document, and exits 2', async () => {
+    const r = await runCli(['run', 'test/fixtures/os-gate.xml', 'test/fixtures/malformed-raw-lt.xml', '-p', 'macbookpro-13-late2013-10.9.5', '-f', 'json']);
+    assert.equal(r.code, 2, r.stderr);
+    const report = JSON.parse(r.stdout) as RunReport;
+    assert.equal(report.schemaVersion, 2);
+    const [good, bad] = report.distributions;
+    assert.ok(good && !isInputFailure(good));
+    assert.deepEqual(good.results.map((x) => [x.profile, x.installable]), [['macbookpro-13-late2013-10.9.5', false]]);
+    assert.ok(bad && isInputFailure(bad));
+    assert.deepEqual(bad.error.location, { file: 'test/fixtures/malformed-raw-lt.xml', line: 7, column: 40 });
+  });
+
+  it('--fail-on turns error diagnostics or uninstallable profiles into exit 1', async () => {
+    const base = ['run', 'test/fixtures/os-gate.xml', '-p', 'macbookpro-13-late2013-10.9.5', '-p', 'macmini-m4-2024-26.5.2'];
+    assert.equal((await runCli(base)).code, 0);
+    assert.equal((await runCli([...base, '--fail-on', 'not-installable'])).code, 1);
+    assert.equal((await runCli([...base, '-p', 'macmini-m4-2024-26.5.2', '--fail-on', 'never'])).code, 0);
+    assert.equal((await runCli(['run', 'test/fixtures/exceptions.xml', '-p', 'macmini-m4-2024-26.5.2', '--fail-on', 'error'])).code, 1);
+    assert.equal((await runCli(['run', 'test/fixtures/os-gate.xml', '-p', 'macmini-m4-2024-26.5.2', '--fail-on', 'error'])).code, 0);
+  });
+
   const errors: Array<[string, string[], RegExp]> = [
     ['unknown profile', ['run', 'examples/example-app.xml', '-p', 'imac-1999'], /unknown profile 'imac-1999'\. Known profiles: .*macbookair-m1-2020-12\.7\.6/],
-    ['missing file', ['run', 'nope.xml'], /cannot read nope\.xml: no such file/],
-    ['malformed XML', ['run', 'test/fixtures/malformed-raw-lt.xml'], /^distsim: test\/fixtures\/malformed-raw-lt\.xml:7:\d+: .*\nhint: raw '<' inside a <script>/],
-    ['not a Distribution', ['run', 'test/fixtures/not-a-distribution.xml'], /:2:1: root element <plist> is not a Distribution/],
     ['unknown flag', ['run', 'examples/example-app.xml', '--bogus'], /Unknown argument: bogus/],
     ['no command', [], /choose a command/],
     ['bad policy', ['run', 'examples/example-app.xml', '--policy', 'truthiness=maybe'], /--policy truthiness=maybe: 'maybe' is not one of js, strict/],
@@ -82,7 +121,7 @@ describe('distsim run', () => {
   }
 
   it('refuses a flat package with a hint instead of parsing it as XML', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'distsim-'));
+    const dir = tempDir();
     const pkg = path.join(dir, 'x.pkg');
     writeFileSync(pkg, Buffer.from('xar!\u0000\u001c\u0000\u0001', 'binary'));
     const r = await runCli(['run', pkg]);
@@ -119,7 +158,7 @@ describe('distsim run', () => {
   });
 
   it('writes the report to --output', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'distsim-'));
+    const dir = tempDir();
     const out = path.join(dir, 'report.json');
     const r = await runCli(['run', 'examples/example-app.xml', '-p', 'macmini-m4-2024-26.5.2', '-f', 'json', '-o', out]);
     assert.equal(r.code, 0);
@@ -131,7 +170,7 @@ describe('distsim run', () => {
 
 describe('user profiles on the command line', () => {
   it('--profile-file runs your own profile (extending a built-in) and only it', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'distsim-'));
+    const dir = tempDir();
     const file = path.join(dir, 'lab.json');
     writeFileSync(file, JSON.stringify({ id: 'lab-m1-no-rosetta', extends: 'macbookair-m1-2020-12.7.6', name: 'Lab MacBook Air', rosetta: { installed: false } }));
     const r = await runCli(['run', 'test/fixtures/arch-none.xml', '--profile-file', file, '--format', 'json']);
@@ -142,7 +181,7 @@ describe('user profiles on the command line', () => {
   });
 
   it('a broken profile file is a one-line error per problem with its JSON path, exit 2', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'distsim-'));
+    const dir = tempDir();
     const file = path.join(dir, 'broken.json');
     writeFileSync(file, JSON.stringify({ id: 'broken', extends: 'macbookpro-15-mid2015-10.14.6', sysctl: { 'hw.memsize': [1] } }));
     const r = await runCli(['run', 'examples/example-app.xml', '--profile-file', file]);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { SimulationReport } from '../../src/types.js';
+import type { RunReport, SimulationReport } from '../../src/types.js';
 import { DEFAULT_NOW } from '../../src/simulate/limits.js';
 import { codes, runCli, simulateOne, writeTemp } from '../helpers.js';
 
@@ -158,8 +158,8 @@ while (true) { ${body} n++; }
     for (const r of runs) assert.equal(r.code, 0, r.stderr);
     assert.equal(runs[0]!.stdout, runs[1]!.stdout);
     assert.equal(runs[1]!.stdout, runs[2]!.stdout);
-    const report = JSON.parse(runs[0]!.stdout) as SimulationReport;
-    assert.ok(report.results[0]!.log.length > 5, 'the loop ran for a while');
+    const report = JSON.parse(runs[0]!.stdout) as RunReport;
+    assert.ok((report.distributions[0] as SimulationReport).results[0]!.log.length > 5, 'the loop ran for a while');
   });
 
   it('an interpreted loop and a loop of native calls keep the script\'s effects before the stop and give the same outcome', async () => {

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { SimulationReport } from '../../src/types.js';
-import { choice, codes, runCli, simulateOne } from '../helpers.js';
+import { choice, codes, runCli, simulateOne, tempDir } from '../helpers.js';
 
 const INTEL = 'macbookpro-15-mid2015-10.14.6';
 const M4 = 'macmini-m4-2024-26.5.2';
@@ -47,7 +46,7 @@ describe('limits hold against hostile scripts', () => {
   });
 
   it('deep recursion at the largest allowed stack limit is a clean stack overflow, with nothing on stderr', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'distsim-'));
+    const dir = tempDir();
     const file = path.join(dir, 'deep.xml');
     writeFileSync(file, `<installer-gui-script><options hostArchitectures="x86_64,arm64"/><script>function deep(n) { return deep(n + 1) + 1; }</script><choices-outline><line choice="a"/><line choice="b"/></choices-outline><choice id="a" start_selected="false" selected="deep(0)"/><choice id="b" selected="system.sysctl('hw.ncpu') &gt; 0"/></installer-gui-script>`);
     const r = await runCli(['run', file, '-p', M4, '--stack-limit', '1024', '--format', 'json']);

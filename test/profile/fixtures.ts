@@ -1,5 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { tempDir as processTempDir } from '../helpers.js';
 import path from 'node:path';
 import { loadProfiles } from '../../src/profile/index.js';
 import type { Profile } from '../../src/profile/index.js';
@@ -52,7 +52,7 @@ export function minimalProfile(id = 'test-intel-14.0'): Record<string, unknown> 
 
 /** A fresh temporary directory. */
 export function tempDir(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'distsim-profile-'));
+  return processTempDir('profile-');
 }
 
 /** Writes `files` (name → JSON value or raw text) into a new temporary directory; returns full paths by name. */

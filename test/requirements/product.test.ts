@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import { parseDistribution } from '../../src/distribution/parse.js';
 import { InputError } from '../../src/errors.js';
-import { packageRoot } from '../../src/profile/builtin-dir.js';
+import { packageRoot } from '../../src/package-root.js';
 import { loadProfiles } from '../../src/profile/index.js';
 import { sysctlView } from '../../src/profile/rosetta.js';
 import { evaluateRequiredGraphics, type RequiredGraphicsInput } from '../../src/requirements/graphics.js';
