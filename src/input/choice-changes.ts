@@ -51,10 +51,10 @@ const MAX_NODES = 60_000;
 /** Dict/array nesting: the change forms need 2; `-showChoicesXML` output 2 per outline level. */
 const MAX_NESTING = 64;
 /** Changes in one file. */
-export const MAX_CHOICE_CHANGES = 5000;
+const MAX_CHOICE_CHANGES = 5000;
 /** Longest choice identifier and custom location accepted. */
 const MAX_ID_LENGTH = 1024;
-const MAX_PATH_LENGTH = 1024;
+const MAX_PATH_LENGTH = 4096;
 const ROOT_PREFIX = '__ROOT_CHOICE_IDENT_';
 const ATTRIBUTES = new Set(['selected', 'enabled', 'visible', 'customLocation']);
 

@@ -107,7 +107,7 @@ export function diagnosticLines(report: RunReport, options: { verbose?: boolean 
 }
 
 /** The packages each choice references, in the report's (outline) order. */
-export function packagesByChoice(packages: readonly PackageResult[]): Map<string, PackageResult[]> {
+function packagesByChoice(packages: readonly PackageResult[]): Map<string, PackageResult[]> {
   const out = new Map<string, PackageResult[]>();
   for (const p of packages) {
     for (const id of p.choices) {

@@ -35,7 +35,7 @@ export const CHOICE_POLICY_INFO = {
   },
 } as const;
 
-export type ChoicePolicyName = keyof typeof CHOICE_POLICY_INFO;
+type ChoicePolicyName = keyof typeof CHOICE_POLICY_INFO;
 export type ChoicePolicies = { -readonly [K in ChoicePolicyName]: (typeof CHOICE_POLICY_INFO)[K]['values'][number] };
 
 const TABLE: ReadonlyMap<string, { values: readonly string[]; default: string }> = new Map(Object.entries(CHOICE_POLICY_INFO));

@@ -8,14 +8,14 @@ import type { ChoicePolicies } from './choice-policies.js';
 
 export type ChoiceFlag = 'visible' | 'enabled' | 'selected';
 /** `choiceIsSelected` of `installer -showChoicesXML`: 1 selected, 0 not, -1 mixed (a parent whose subtree differs). */
-export type SelectedState = 1 | 0 | -1;
+type SelectedState = 1 | 0 | -1;
 /**
  * Why a choice's selected state is set. An attribute or a script changes a
  * parent's own state, which then passes to its children; a click or a
  * change-file setting is the user's, and always passes down (a click on a
  * mixed parent selects its whole subtree).
  */
-export type Cause = 'attribute' | 'script' | 'setting' | 'click';
+type Cause = 'attribute' | 'script' | 'setting' | 'click';
 
 /** Longest tooltip a script may assign (it is kept per choice). */
 const MAX_TOOLTIP = 4096;
@@ -415,7 +415,7 @@ function literal(value: AttributeValue): boolean | undefined {
 }
 
 /** A location as change files write it: with a leading `/`. */
-export function rooted(path: string): string {
+function rooted(path: string): string {
   return path.startsWith('/') ? path : `/${path}`;
 }
 

@@ -13,7 +13,7 @@ const START = { visible: 'start_visible', enabled: 'start_enabled', selected: 's
  * user's changes, over all of them: each change may cost a full fixpoint, and
  * thousands of changes on thousands of choices must not add up without bound.
  */
-export const MAX_CHANGE_EVALUATIONS = 100_000;
+const MAX_CHANGE_EVALUATIONS = 100_000;
 
 /**
  * The choice phase: start_* once in outline pre-order, then
