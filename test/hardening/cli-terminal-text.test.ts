@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createDiagnostic } from '../../src/diagnostics/diagnostic.js';
 import { renderText } from '../../src/reporters/text.js';
-import type { RunReport, SimulationReport } from '../../src/types.js';
+import type { ChoiceResult, PackageResult, RunReport, SimulationReport } from '../../src/types.js';
 import { MAX_TERMINAL_LINE, terminalLines, terminalText } from '../../src/util/terminal-text.js';
 import { runCli } from '../helpers.js';
 
@@ -43,14 +43,15 @@ function hostileReport(): RunReport {
         blockers: [{ code: 'INSTALLATION_CHECK_FAILED', message: `installation-check failed: ${HOSTILE}` }],
         installationCheck: check,
         volumes: [{ ...check, mountpoint: `/Volumes/${HOSTILE}`, eligible: false }],
+        // Only the fields the text reporter shows: the report contract may grow without this test changing.
         choices: [
           { id: `c${OSC}`, parent: null, title: `choice ${HOSTILE}`, visible: true, enabled: true, selected: true },
           { id: 'child', parent: `c${OSC}`, title: null, visible: false, enabled: false, selected: false },
-        ],
+        ] as ChoiceResult[],
         packages: [
           { id: `pkg${HOSTILE}`, version: null, path: null, choices: [], active: true, install: true },
           { id: `skip${OSC}`, version: null, path: null, choices: [], active: false, install: false },
-        ],
+        ] as PackageResult[],
         domains: { anywhere: false, currentUserHome: false, localSystem: true },
         restartAction: 'None',
         log: [REPAINT, `line ${OSC}`],
