@@ -47,11 +47,11 @@ function hostileReport(): RunReport {
         choices: [
           { id: `c${OSC}`, parent: null, title: `choice ${HOSTILE}`, visible: true, enabled: true, selected: true },
           { id: 'child', parent: `c${OSC}`, title: null, visible: false, enabled: false, selected: false },
-        ] as ChoiceResult[],
+        ] as unknown as ChoiceResult[],
         packages: [
           { id: `pkg${HOSTILE}`, version: null, path: null, choices: [], active: true, install: true },
           { id: `skip${OSC}`, version: null, path: null, choices: [], active: false, install: false },
-        ] as PackageResult[],
+        ] as unknown as PackageResult[],
         domains: { anywhere: false, currentUserHome: false, localSystem: true },
         restartAction: 'None',
         log: [REPAINT, `line ${OSC}`],
