@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../errors.js';
-import { snapshotSpec } from '../expect/index.js';
 import { readDistributionInput } from '../input/read-input.js';
 import { simulateRun } from '../runner/simulate.js';
 import { parsePolicies } from '../installer/policy.js';
@@ -47,6 +46,8 @@ export async function snapshotCommand(args: SnapshotArgs): Promise<number> {
   if (failed !== undefined) throw new InputError(failed.error.message, { code: failed.error.code, ...(failed.error.hint !== null && { hint: failed.error.hint }) });
   const profiles = chooseProfiles(args);
   const report = await simulateRun(inputs, profiles, { policies, ...(workers !== undefined && { workers }) });
+  // The YAML writer is loaded only here, so other commands do not pay for it at start-up.
+  const { snapshotSpec } = await import('../expect/snapshot.js');
   const text = snapshotSpec(report, {
     specDir: output === undefined ? process.cwd() : path.dirname(path.resolve(output.file)),
     profileFiles: args.profileFile ?? [],

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { InputError } from '../errors.js';
-import { loadSpec, renderTestText, runSpecs, testExitCode } from '../expect/index.js';
+import { renderTestText } from '../expect/render-text.js';
+import { runSpecs, testExitCode } from '../expect/run-specs.js';
 import { renderJson } from '../reporters/json.js';
 import { renderJunit } from '../reporters/junit.js';
 import { renderMarkdown } from '../reporters/markdown.js';
@@ -39,6 +40,8 @@ export async function testCommand(args: TestArgs): Promise<number> {
   // Flags and the output file are refused before any spec is read or any simulation runs.
   const workers = jobsFlag(args.jobs);
   const output = outputTarget(args.output);
+  // The YAML reader is loaded only here, so other commands do not pay for it at start-up.
+  const { loadSpec } = await import('../expect/load-spec.js');
   const specs = args.specs.map((file) => loadSpec(String(file)));
   const report = await runSpecs(specs, { ...(workers !== undefined && { workers }) });
   writeReport(renderTest(report, args.format), output);
