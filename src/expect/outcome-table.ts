@@ -21,7 +21,7 @@ export type OutcomeCell =
   | { kind: 'choice'; state: { visible: boolean; enabled: boolean; selected: boolean } | null }
   | { kind: 'tests'; passed: number; failed: number; errors: number };
 
-export interface OutcomeRow {
+interface OutcomeRow {
   profile: string;
   mac: MacSummary;
   blockers: Array<{ code: string; message: string }>;

@@ -63,7 +63,7 @@ export type Assertion = AssertionBody & {
 };
 
 /** A check result: the installation-check (volume null) or the volume-check of one mountpoint. */
-export type CheckTarget = { readonly volume: string | null };
+type CheckTarget = { readonly volume: string | null };
 
 export type AssertionBody =
   | { readonly kind: 'installable'; readonly expected: boolean }
