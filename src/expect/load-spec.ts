@@ -54,6 +54,8 @@ export function loadSpec(file: string, options: LoadSpecOptions = {}): Expectati
 
 /** Parses and checks the text of an expectation file; relative paths in it are resolved against `baseDir`. */
 export function parseSpec(text: string, file: string, baseDir: string): ExpectationSpec {
+  // loadSpec caps bytes read; text handed in directly is capped here (in UTF-16 units, close enough for a bound).
+  if (text.length > MAX_SPEC_BYTES) throw new SpecError(file, { line: 1, column: 1 }, `larger than ${MAX_SPEC_BYTES / 1048576} MiB`, null, { code: 'FILE_TOO_LARGE' });
   const source = parseSpecSource(text, file);
   const invalid = schemaProblem(source);
   if (invalid !== undefined) throw invalid;

@@ -101,6 +101,7 @@ describe('hostile expectation files', () => {
     const file = path.join(dir, 'big.yaml');
     writeFileSync(file, `${VALID_TAIL}# ${'x'.repeat(MIB)}\n`);
     assert.throws(() => loadSpec(file), { code: 'FILE_TOO_LARGE' });
+    assert.throws(() => parseSpec(`${VALID_TAIL}# ${'x'.repeat(MIB)}\n`, 'h.yaml', dir), { code: 'FILE_TOO_LARGE', message: 'h.yaml:1:1: larger than 1 MiB' });
   });
 
   it('many keys in one mapping cost linear time (the YAML package compares each key with every earlier one)', () => {
