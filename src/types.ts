@@ -12,8 +12,9 @@ export interface RunReport {
   distributions: DistributionReport[];
   /**
    * Expectation outcomes: present only in the report of `distsim test`, one
-   * entry per (Distribution, profile, expectation), in the order of
-   * `distributions`, then of the profiles, then of the expectation file.
+   * entry per (Distribution, profile, expectation), grouped by Distribution
+   * in the order of `distributions`, then in the order of the expectation
+   * files, the profiles and the expectations.
    * A Distribution that could not be read gives one `error` entry (profile
    * null) instead. Reporters that find it show expectation results.
    */
