@@ -101,6 +101,7 @@ export class ModelBuilder implements ElementSink {
   private rootName: Distribution['root'] = 'installer-gui-script';
   private minSpecVersion: string | undefined;
   private titleKey: string | undefined;
+  private product: Distribution['product'];
   private installationCheck: Distribution['installationCheck'];
   private volumeCheck: VolumeCheck | undefined;
   private domains: Distribution['domains'];
@@ -147,7 +148,8 @@ export class ModelBuilder implements ElementSink {
       path: this.path,
       root: this.rootName,
       ...(this.minSpecVersion !== undefined && { minSpecVersion: this.minSpecVersion }),
-      ...(title !== undefined && { title }),
+      ...(title !== undefined && { title, titleKey: this.titleKey }),
+      ...(this.product && { product: this.product }),
       options: this.options,
       evaluables: this.evaluables,
       scripts: this.scripts,
@@ -157,8 +159,15 @@ export class ModelBuilder implements ElementSink {
       outline,
       choices: choices.map((c) => {
         // In place: a copy of every choice is a second model's worth of objects for a file with 200,000.
-        if (c.title !== undefined) c.title = this.strings.localize(c.title);
-        if (c.description !== undefined) c.description = this.strings.localize(c.description);
+        // The text as written is kept: per-Mac titles and a package's tables resolve it again (localize.ts).
+        if (c.title !== undefined) {
+          c.titleKey = c.title;
+          c.title = this.strings.localize(c.title);
+        }
+        if (c.description !== undefined) {
+          c.descriptionKey = c.description;
+          c.description = this.strings.localize(c.description);
+        }
         return c;
       }),
       pkgRefs: [...this.pkgRefs.values()],
@@ -198,6 +207,9 @@ export class ModelBuilder implements ElementSink {
         return;
       case 'localization':
         return this.parseLocalization(node);
+      case 'product':
+        if (this.once(node)) this.parseProduct(node);
+        return;
       default:
         if (KNOWN.has(node.name)) return;
         this.unknownElement(node);
@@ -427,6 +439,15 @@ export class ModelBuilder implements ElementSink {
     this.sink.add('RESTART_ACTION_UNKNOWN', () =>
       this.diagnostic('RESTART_ACTION_UNKNOWN', `pkg-ref '${quote(id)}': '${value}' is not a restart action; None is used`, attr.offset, { value }),
     );
+  }
+
+  /** `<product id="…" version="…"/>` (productbuild --product, or --identifier and --version). */
+  private parseProduct(node: ElementNode): void {
+    const attrs = this.attrs(node);
+    const id = attrs.get('id')?.value;
+    if (id === undefined) return;
+    const version = attrs.get('version')?.value;
+    this.product = { id, ...(version !== undefined && { version }) };
   }
 
   private parseLocalization(node: ElementNode): void {

@@ -9,8 +9,12 @@ export interface Distribution {
   path: string;
   root: 'installer-gui-script' | 'installer-script';
   minSpecVersion?: string;
-  /** The <title> text, resolved through the inline string table when it is a key. */
+  /** The <title> text, resolved through the string tables (localize.ts, DEFAULT_LANGUAGES) when it is a key. */
   title?: string;
+  /** The <title> text as written: a localization key or literal text (localizeTitle resolves it for a Mac). */
+  titleKey?: string;
+  /** `<product id version>`: the product's identifier and version (MDM manifests). */
+  product?: { id: string; version?: string };
   options: DistributionOptions;
   /** Every piece of JavaScript, in document order; everything else refers to these by index. */
   evaluables: Evaluable[];
@@ -33,8 +37,59 @@ export interface Distribution {
    * languages as a Map.
    */
   strings: StringTable[];
+  /**
+   * The package's string tables (`Resources/<lang>.lproj/Localizable.strings`,
+   * or those of a resources directory given with a bare Distribution), by
+   * folder name in sorted order; absent when there are none. For one
+   * language an inline entry wins over a resource entry with the same key.
+   */
+  resources?: StringTable[];
+  /** Present when the Distribution was read from a flat package. */
+  package?: PackageSource;
   /** Problems found while parsing (warnings and infos; fatal problems throw InputError instead). */
   diagnostics: Diagnostic[];
+}
+
+/** A flat package a Distribution was read from: plain data for reports. */
+export interface PackageSource {
+  /** The .pkg as given. */
+  path: string;
+  /** `product`: a product archive (productbuild); `component`: a component package (pkgbuild), simulated with a synthesized Distribution. */
+  kind: 'product' | 'component';
+  signature: PackageSignatureSummary;
+}
+
+/** The offline integrity and signature verdict of a package (`distsim info` shows every detail). */
+export interface PackageSignatureSummary {
+  /** `unsigned`; `verified`: checksum matches, every signature verifies, every chain is internally consistent; `invalid` otherwise. */
+  status: 'unsigned' | 'verified' | 'invalid';
+  signed: boolean;
+  /** The leaf certificate's common name (`Developer ID Installer: Name (TEAMID)`). */
+  signer: string | null;
+  teamId: string | null;
+  /** TOC checksum algorithm from the header (`sha1`, `sha256`, `none`, ...). */
+  checksumAlgorithm: string;
+  checksumMatches: boolean;
+  /** The leaf certificate is within its validity period at the run's clock; null when unsigned. */
+  leafValidAtNow: boolean | null;
+  /** One line per problem found. */
+  problems: string[];
+  /** What is not established (trust, revocation, notarization, ...). */
+  notChecked: string[];
+}
+
+/** A component package's PackageInfo facts, for the pkg-ref that names it. */
+export interface ComponentFacts {
+  /** Member path of the PackageInfo (`Widget.pkg/PackageInfo`). */
+  packageInfo: string;
+  identifier: string | null;
+  version: string | null;
+  installKBytes: number | null;
+  numberOfFiles: number | null;
+  /** `none`, `logout`, `restart`, `shutdown`. */
+  postinstallAction: string | null;
+  /** The bundles whose versions the Installer compares for upgrades (`<bundle-version>`), with their versions. */
+  bundles: Array<{ id: string; path: string | null; CFBundleShortVersionString: string | null; CFBundleVersion: string | null }>;
 }
 
 /** One language's inline string table. */
@@ -125,8 +180,12 @@ export type ChoiceAttribute = 'start_visible' | 'start_enabled' | 'start_selecte
 export interface ChoiceDef {
   id: string;
   position: Position;
+  /** Resolved through the string tables for DEFAULT_LANGUAGES (see localize.ts). */
   title?: string;
   description?: string;
+  /** `title` and `description` as written (localization keys or literal text). */
+  titleKey?: string;
+  descriptionKey?: string;
   tooltip?: string;
   customLocation?: string;
   attributes: Partial<Record<ChoiceAttribute, AttributeValue>>;
@@ -137,10 +196,14 @@ export interface ChoiceDef {
 export interface PkgRefDef {
   id: string;
   position: Position;
+  /** From the element, else from the component's PackageInfo when read from a package. */
   version?: string;
   /** Component package URL from the element text (`#foo.pkg`, `file:./Contents/Packages/foo.pkg`). */
   path?: string;
+  /** From the element, else from the component's PackageInfo when read from a package. */
   installKBytes?: number;
+  /** The component package's facts, when the Distribution was read from a package that holds it. */
+  component?: ComponentFacts;
   active?: AttributeValue;
   onConclusion?: string;
   onConclusionScript?: number;

@@ -3,6 +3,7 @@ import { clip, DiagnosticSink, MAX_ARG_LENGTH } from '../diagnostics/sink.js';
 import { own } from '../util/own.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Distribution, Evaluable } from '../distribution/model.js';
+import { DEFAULT_LANGUAGES, formatLocalized, stringTableFor } from '../distribution/localize.js';
 import type { IORegistryEntry, PlistValue, Profile, SysctlValue, Volume } from '../profile/types.js';
 import type { Policies } from '../installer/policy.js';
 import { compareVersions } from '../installer/versions.js';
@@ -48,7 +49,7 @@ export class InstallerHost {
   private readonly runOnceAnswers = new Map<string, string>();
   private logBytesUsed = 0;
   private logFull = false;
-  private readonly strings: Record<string, string> | undefined;
+  private readonly strings: ReadonlyMap<string, string> | undefined;
   private readonly choiceDefs: Map<string, Distribution['choices'][number]>;
   private readonly pkgRefDefs: Map<string, Distribution['pkgRefs'][number]>;
 
@@ -65,7 +66,8 @@ export class InstallerHost {
   ) {
     this.files = new SimulatedFiles(profile);
     this.registry = new SimulatedRegistry(profile);
-    this.strings = pickStringTable(distribution.strings, profile.languages ?? ['en']);
+    // Inline <localization> and the package's .lproj tables, for this Mac's languages (the rule in localize.ts, shared with reports).
+    this.strings = stringTableFor(distribution, profile.languages ?? DEFAULT_LANGUAGES);
     this.choiceDefs = new Map(distribution.choices.map((c) => [c.id, c]));
     this.pkgRefDefs = new Map(distribution.pkgRefs.map((r) => [r.id, r]));
   }
@@ -200,26 +202,18 @@ export class InstallerHost {
   }
 
   private localizedString(key: string, args: string[], standard: boolean): string | null {
+    const template = this.strings?.get(key);
     if (standard) {
-      this.report('API_NO_STRING_TABLE', `localizedStandardString('${q(key)}'): the Installer's own string table is not simulated; returned null`, `standard:${key}`, { key });
+      // The Installer's own table (InstallationCheckError, ...) is not simulated; the package's tables stand in for it.
+      const answer = template === undefined ? 'returned null' : "answered from the package's string table";
+      this.report('API_NO_STRING_TABLE', `localizedStandardString('${q(key)}'): the Installer's own string table is not simulated; ${answer}`, `standard:${key}`, { key });
+    } else if (!this.strings) {
+      this.report('API_NO_STRING_TABLE', `localizedString('${q(key)}'): no string table (neither inline <localization> nor package Resources/*.lproj); returned null`, 'table', { key });
       return null;
     }
-    if (!this.strings) {
-      this.report('API_NO_STRING_TABLE', `localizedString('${q(key)}'): the Distribution has no string table here; returned null`, 'table', { key });
-      return null;
-    }
-    const template = own(this.strings, key);
     if (template === undefined) return null;
-    let next = 0;
-    // Each %@ may be a long guest string: the result is bounded like every other guest-controlled text.
-    let room = MAX_LOCALIZED_LENGTH - template.length;
-    return template.replace(/%(?:(\d+)\$)?@|%%/g, (match, position: string | undefined) => {
-      if (match === '%%') return '%';
-      const index = position !== undefined ? Number(position) - 1 : next++;
-      const arg = (args[index] ?? '').slice(0, Math.max(0, room));
-      room -= arg.length;
-      return arg;
-    });
+    // localizedString returns the text as stored; only the WithFormat forms (which the guest calls with arguments) substitute.
+    return args.length === 0 ? template.slice(0, MAX_LOCALIZED_LENGTH) : formatLocalized(template, args, MAX_LOCALIZED_LENGTH);
   }
 
   private appendLog(text: string): void {
@@ -331,20 +325,4 @@ function json(value: unknown): string {
 
 function entryJson(e: IORegistryEntry): { path: string; properties: PlistValue } {
   return { path: e.path, properties: e.properties ?? {} };
-}
-
-const LANGUAGE_NAMES: Record<string, string> = {
-  english: 'en', french: 'fr', german: 'de', japanese: 'ja', spanish: 'es', italian: 'it', dutch: 'nl',
-};
-
-function pickStringTable(tables: Distribution['strings'], languages: string[]): Record<string, string> | undefined {
-  const names = Object.keys(tables);
-  if (names.length === 0) return undefined;
-  const code = (name: string) => (LANGUAGE_NAMES[name.toLowerCase()] ?? name.toLowerCase()).split(/[-_]/)[0];
-  for (const lang of [...languages, 'en']) {
-    const want = code(lang);
-    const found = names.find((n) => code(n) === want);
-    if (found) return tables[found];
-  }
-  return tables[names[0]!];
 }
