@@ -2,7 +2,11 @@ import yargs from 'yargs';
 import { isInputError } from '../errors.js';
 import { terminalLines } from '../util/terminal-text.js';
 import { toolVersion } from '../version.js';
+import { choicesCommand, choicesCommandBuilder, type ChoicesArgs } from './choices-command.js';
 import { profilesCommandBuilder } from './profiles-command.js';
+import { snapshotCommand, snapshotCommandBuilder, type SnapshotArgs } from './snapshot-command.js';
+import { testCommand, testCommandBuilder, type TestArgs } from './test-command.js';
+import { synthesizeCommand, synthesizeCommandBuilder, type SynthesizeArgs } from './synthesize-command.js';
 import { runCommand, runCommandBuilder, type RunArgs } from './run-command.js';
 
 /**
@@ -16,12 +20,24 @@ export async function main(argv: string[]): Promise<number> {
     await yargs(argv)
       .scriptName('distsim')
       .usage('$0 <command> [options]\n\nSimulate the macOS Installer\'s Distribution JavaScript on simulated Macs.')
-      .command('run <files..>', 'Simulate Distribution files on hardware profiles', runCommandBuilder, async (args) => {
-        exitCode = await runCommand(args as unknown as RunArgs);
+      .command('run [files..]', 'Simulate Distribution files on hardware profiles', runCommandBuilder, async (args) => {
+        exitCode = await runCommand(args as unknown as RunArgs, argv);
+      })
+      .command('test <specs..>', 'Check expectation files (exit 1 when an expected outcome changed)', testCommandBuilder, async (args) => {
+        exitCode = await testCommand(args as unknown as TestArgs);
+      })
+      .command('snapshot <files..>', "Print an expectation file of today's outcomes", snapshotCommandBuilder, async (args) => {
+        exitCode = await snapshotCommand(args as unknown as SnapshotArgs);
+      })
+      .command('choices <file>', 'Show which choice attributes read which choices (--graph)', choicesCommandBuilder, (args) => {
+        exitCode = choicesCommand(args as unknown as ChoicesArgs);
+      })
+      .command('synthesize', "Print the Distribution productbuild writes for a requirements plist", synthesizeCommandBuilder, (args) => {
+        exitCode = synthesizeCommand(args as unknown as SynthesizeArgs);
       })
       .command('profiles', 'List and inspect hardware profiles', profilesCommandBuilder)
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
-      .demandCommand(1, 'choose a command: run or profiles')
+      .demandCommand(1, 'choose a command: run, test, snapshot, choices, synthesize or profiles')
       .strict()
       .version(toolVersion())
       .help()

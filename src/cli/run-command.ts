@@ -1,9 +1,15 @@
 import type { Argv } from 'yargs';
 import { InputError } from '../errors.js';
-import { readDistributionInput } from '../input/read-input.js';
+import { inputFailure, readDistributionInput } from '../input/read-input.js';
+import { readProductRequirements } from '../input/read-product.js';
+import { isInputError } from '../errors.js';
+import type { Distribution } from '../distribution/model.js';
+import type { InputFailure } from '../types.js';
 import { exitCode, FAIL_ON_CHOICES, type FailOn } from '../reporters/exit-code.js';
 import { isInputFailure } from '../types.js';
 import { terminalLines } from '../util/terminal-text.js';
+import { checkSingleResult, diagnosticLines, SINGLE_RESULT_FORMATS } from '../reporters/choices-xml.js';
+import { choiceChangesFromArgs, withChoiceOptions, type ChoiceArgs } from './choice-options.js';
 import { FORMATS, render, type Format } from '../reporters/index.js';
 import { simulateRun } from '../runner/simulate.js';
 import { DEFAULT_LIMITS, DEFAULT_SEED, MAX_STACK_BYTES, MIN_STACK_BYTES } from '../simulate/limits.js';
@@ -14,8 +20,9 @@ import { prepareOutput } from './output-file.js';
 import { chooseProfiles, withProfileOptions, type ProfileArgs } from './profile-options.js';
 import { progressBar } from './progress.js';
 
-export interface RunArgs extends ProfileArgs {
+export interface RunArgs extends ProfileArgs, ChoiceArgs {
   files: string[];
+  product?: string;
   format: Format;
   policy?: string[];
   recover: boolean;
@@ -49,9 +56,10 @@ export const FLAG_RANGES = {
 
 export function runCommandBuilder(y: Argv): Argv<RunArgs> {
   const r = FLAG_RANGES;
-  return withProfileOptions(
+  return withChoiceOptions(withProfileOptions(
     y
-      .positional('files', { type: 'string', array: true, describe: 'Distribution XML file(s)', demandOption: true })
+      .positional('files', { type: 'string', array: true, describe: 'Distribution XML file(s)' })
+      .option('product', { type: 'string', requiresArg: true, describe: 'Also simulate the Distribution productbuild writes for this requirements plist' })
       .option('format', { alias: 'f', choices: FORMATS, default: 'text' as Format, describe: 'Output format' })
       .option('policy', { type: 'string', array: true, requiresArg: true, describe: 'Set a policy for undocumented Installer behaviour, name=value (see README)' })
       .option('recover', { type: 'boolean', default: false, describe: 'Repair raw < and & in scripts (with a warning) instead of rejecting the file' })
@@ -66,7 +74,7 @@ export function runCommandBuilder(y: Argv): Argv<RunArgs> {
       .option('color', { type: 'boolean', describe: 'Colour text output (default: when stdout is a terminal and NO_COLOR is unset)' })
       .option('fail-on', { choices: FAIL_ON_CHOICES, default: 'never' as FailOn, describe: 'Exit 1 when the completed run has: an error diagnostic, a warning or error, a profile that cannot install, or never' })
       .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'Write the report to this file instead of stdout (replaced atomically when complete)' }),
-  ) as unknown as Argv<RunArgs>;
+  )) as unknown as Argv<RunArgs>;
 }
 
 /** Every flag of `run`, checked: an InputError naming the flag for the first bad one. */
@@ -100,28 +108,52 @@ export function runSettings(args: RunArgs) {
   };
 }
 
-export async function runCommand(args: RunArgs): Promise<number> {
+export async function runCommand(args: RunArgs, argv?: readonly string[]): Promise<number> {
   // Everything that can be refused is refused before the first simulation: flags, the output file, inputs, profiles.
   const { output: outputFile, ...options } = runSettings(args);
   const output = outputFile === undefined ? undefined : withFlag('-o ', () => prepareOutput(outputFile));
   // A bad input is reported in place (and makes the exit code 2) after every other input has been simulated.
-  const inputs = args.files.map((file) => readDistributionInput(String(file), { recover: args.recover }));
+  const files = (args.files ?? []).map(String);
+  const product = lastValue(Object.hasOwn(args, 'product') ? args.product : undefined);
+  if (files.length === 0 && product === undefined) throw new InputError('nothing to simulate: give Distribution files or --product FILE', { code: 'USAGE' });
+  const inputs = files.map((file) => readDistributionInput(file, { recover: args.recover }));
+  if (product !== undefined) inputs.push(productInput(String(product)));
   for (const input of inputs) {
     if (!isInputFailure(input)) continue;
     process.stderr.write(`${terminalLines(`distsim: ${input.error.message}`)}\n${input.error.hint ? `${terminalLines(`hint: ${input.error.hint}`)}\n` : ''}`);
   }
   const distributions = inputs;
   const profiles = chooseProfiles(args);
+  checkSingleResult(args.format, inputs.length, profiles.length);
+  const choiceChanges = choiceChangesFromArgs(args, argv);
   const progress = progressBar(distributions.filter((d) => !isInputFailure(d)).length * profiles.length);
   let report;
   try {
-    report = await simulateRun(distributions, profiles, { ...options, ...(progress && { onProgress: progress.update }) });
+    report = await simulateRun(distributions, profiles, { ...options, ...(choiceChanges && { choiceChanges }), ...(progress && { onProgress: progress.update }) });
   } finally {
     progress?.done();
   }
   const color = args.color ?? (output === undefined && process.stdout.isTTY === true && !process.env.NO_COLOR);
-  const text = render(args.format, report, { color, verbose: args.verbose });
+  const choicesFile = lastValue(Object.hasOwn(args, 'choices') ? args.choices : undefined);
+  const text = render(args.format, report, {
+    color,
+    verbose: args.verbose,
+    ...(choicesFile !== undefined && { choicesFile: String(choicesFile) }),
+    ...(args.failOn !== 'never' && { junitFailOn: [args.failOn] }),
+  });
+  // The plist and installer formats carry no diagnostics: their warnings go to stderr.
+  if (SINGLE_RESULT_FORMATS.has(args.format)) for (const line of diagnosticLines(report, { verbose: args.verbose })) process.stderr.write(`${terminalLines(line)}\n`);
   if (output !== undefined) withFlag('-o ', () => output.write(text));
   else process.stdout.write(text);
   return exitCode(report, { failOn: args.failOn });
+}
+
+/** `--product FILE`: the synthesized Distribution, or the plist's problem as an input failure. */
+function productInput(file: string): Distribution | InputFailure {
+  try {
+    return readProductRequirements(file);
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+    return inputFailure(file, error);
+  }
 }

@@ -13,9 +13,9 @@ export const POLICY_INFO = {
     question: 'An installation-check or volume-check script throws',
   },
   'choice-exception': {
-    values: ['keep', 'false', 'true'],
-    default: 'keep',
-    question: 'A choice visible/enabled/selected (or start_*) expression throws',
+    values: ['false', 'keep', 'true'],
+    default: 'false',
+    question: 'A choice visible/enabled/selected (or start_*) expression throws (false: JavaScriptCore gives undefined for a script that threw, read as false)',
   },
   'missing-result-type': {
     values: ['warn', 'fatal'],
@@ -38,8 +38,8 @@ export const POLICY_INFO = {
     question: "system.compareVersions('1', '1.0'): missing components",
   },
   'empty-match': {
-    values: ['array', 'null'],
-    default: 'array',
+    values: ['null', 'array'],
+    default: 'null',
     question: 'ioregistry.matchingClass/matchingName, applications.fromIdentifier find nothing',
   },
   'target-in-installation-check': {
@@ -51,6 +51,41 @@ export const POLICY_INFO = {
     values: ['ignore', 'allow'],
     default: 'ignore',
     question: 'A script assigns choices.x.selected/enabled/visible',
+  },
+  'early-choice-state': {
+    values: ['start', 'true'],
+    default: 'start',
+    question: 'A script reads a choice before the choice phase (in <script>, installation-check or volume-check)',
+  },
+  'parent-constraint': {
+    values: ['subtree', 'none'],
+    default: 'subtree',
+    question: 'A parent choice is hidden or disabled: do its children show as hidden or disabled too',
+  },
+  'parent-selected': {
+    values: ['derived', 'own'],
+    default: 'derived',
+    question: "A parent choice's selected state: derived from its children (a change of its own passes to its enabled children), or its own",
+  },
+  'locked-choice-change': {
+    values: ['refuse', 'apply'],
+    default: 'refuse',
+    question: 'A change file, --select or --deselect selects or deselects a hidden or disabled choice',
+  },
+  'omitted-domain': {
+    values: ['default', 'off'],
+    default: 'default',
+    question: 'A <domains> element omits an enable_* attribute (default: the documented default of that attribute)',
+  },
+  'run-unanswered': {
+    values: ['undefined', 'exit-0', 'exit-1'],
+    default: 'undefined',
+    question: 'system.run/runOnce is allowed but the profile has no answer for the command',
+  },
+  'require-scripts-false': {
+    values: ['evaluate', 'skip'],
+    default: 'evaluate',
+    question: 'options require-scripts="false" while the Distribution has JavaScript',
   },
 } as const;
 

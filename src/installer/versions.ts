@@ -2,7 +2,7 @@
  * `system.compareVersions` and the allowed-os-versions ranges: dotted
  * versions compared component by component, numerically ('10.10' > '10.9').
  *
- * Undocumented by Apple (research installer-evidence §4.3), so policies:
+ * Undocumented by Apple (docs/installer-behaviour.md §6), so policies:
  * - a missing component counts as 0 ('1' == '1.0'), or with
  *   `shorter-is-less` the shorter version is less when all else is equal;
  * - a component with a non-numeric tail ('0b2') compares by its leading

@@ -411,7 +411,7 @@ export class InstalledApi {
     this.targetBound = volume !== undefined;
     if (!volume) return;
     const data: Record<string, unknown> = { mountpoint: volume.mountpoint, availableKilobytes: volume.availableKilobytes };
-    // A volume without an OS has no systemVersion at all (research §3.1).
+    // A volume without an OS has no systemVersion at all (docs/installer-behaviour.md §6).
     if (volume.systemVersion !== null && volume.systemVersion !== undefined) data.systemVersion = volume.systemVersion;
     const target = this.marshal.parseJson(JSON.stringify(data));
     if (!target) return;

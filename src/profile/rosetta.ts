@@ -2,7 +2,7 @@ import type { Profile, SysctlValue } from './types.js';
 
 /**
  * What a translated (x86_64 under Rosetta 2) process sees when the profile
- * does not record it: research/hardware.md §4. `hw.optional.arm64`, the brand
+ * does not record it: docs/installer-behaviour.md §2. `hw.optional.arm64`, the brand
  * string, `kern.version`, `hw.model`, `hw.ncpu` and `hw.memsize` keep their
  * native values.
  */

@@ -1,5 +1,11 @@
 import type { RunReport } from '../types.js';
+import { renderChoiceChanges } from './choice-changes.js';
+import { renderChoicesXml } from './choices-xml.js';
+import { renderInstaller } from './installer.js';
 import { renderJson } from './json.js';
+import { renderJunit, type JunitFailReason } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import { renderMatrix } from './matrix.js';
 import { renderText } from './text.js';
 
 /** What every reporter may be told; each reads only what it needs. */
@@ -8,6 +14,10 @@ export interface ReporterOptions {
   color: boolean;
   /** List info-level diagnostics too (text reporters). */
   verbose: boolean;
+  /** The choice-changes file as the user named it (`installer` reports that it was applied). */
+  choicesFile?: string;
+  /** JUnit for `run`: what makes a profile's test case fail (default: not installable, or an error diagnostic). */
+  junitFailOn?: readonly JunitFailReason[];
 }
 
 /** A reporter turns the report document into text. Pure: no I/O, no clock. */
@@ -20,6 +30,12 @@ export type Reporter = (report: RunReport, options: ReporterOptions) => string;
 export const REPORTERS = {
   text: renderText,
   json: renderJson,
+  'choices-xml': renderChoicesXml,
+  'choice-changes': renderChoiceChanges,
+  installer: renderInstaller,
+  junit: renderJunit,
+  markdown: renderMarkdown,
+  matrix: renderMatrix,
 } as const satisfies Record<string, Reporter>;
 
 export type Format = keyof typeof REPORTERS;

@@ -18,7 +18,9 @@
 import type { Position } from '../distribution/model.js';
 import { codeOffsetToSource } from '../distribution/positions.js';
 
-export type GraphicsKind = 'gl-renderer' | 'cl-device' | 'metal-device';
+export type { GraphicsKind, PredicateSource, GraphicsRequirement, RequiredGraphics, SysctlRequirement, HardwareProperties } from '../distribution/model.js';
+import type { GraphicsKind, PredicateSource } from '../distribution/model.js';
+
 export type RequirementKind = GraphicsKind | 'sysctl-requirements';
 
 /** Element name for each graphics kind. */
@@ -27,50 +29,6 @@ export const GRAPHICS_ELEMENTS: Readonly<Record<GraphicsKind, string>> = {
   'cl-device': 'required-cl-device',
   'metal-device': 'required-metal-device',
 };
-
-/** A predicate as it sits in the file: decoded text and how its offsets map back. */
-export interface PredicateSource {
-  /** The element's decoded text content (CDATA and entities resolved); whitespace kept. */
-  text: string;
-  /** Where `text` starts in the file. */
-  position: Position;
-  /**
-   * Flattened triples [textOffset, line, column]: where each linear run of
-   * `text` starts in the file (the scheme of `Evaluable.segments`, so the
-   * parser's MappedText fills it the same way). Empty: offsets are counted
-   * from `position`.
-   */
-  segments: number[];
-}
-
-export interface GraphicsRequirement {
-  kind: GraphicsKind;
-  predicate: PredicateSource;
-  /** The `<required-…>` element. */
-  position: Position;
-}
-
-/** One `<required-graphics>` element. */
-export interface RequiredGraphics {
-  position: Position;
-  description?: string;
-  /** `single-device="true"` (productbuild's `single-graphics-device`). */
-  singleDevice: boolean;
-  /** The `<required-gl-renderer>`, `<required-cl-device>`, `<required-metal-device>` children, in document order. */
-  requirements: GraphicsRequirement[];
-}
-
-export interface SysctlRequirement {
-  predicate: PredicateSource;
-  /** The `<sysctl-requirements>` element. */
-  position: Position;
-}
-
-/** One `<hardware-properties>` element. */
-export interface HardwareProperties {
-  position: Position;
-  sysctlRequirements: SysctlRequirement[];
-}
 
 /** A predicate that does not parse: the check fails, and this says where. */
 export interface SyntaxProblem {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Distribution } from '../distribution/model.js';
+import type { ChoiceChange } from '../input/choice-changes.js';
 import { InputError } from '../errors.js';
 import type { Profile } from '../profile/types.js';
 import { getEngine, retireEngine, setWasmMemoryCap } from '../sandbox/engine.js';
@@ -24,6 +25,8 @@ export interface SimulateOptions {
    * still stops interpreted code).
    */
   workers?: number;
+  /** User clicks and an Apple choice-changes file, applied after the default choice state (see src/input/choice-changes.ts). */
+  choiceChanges?: ChoiceChange[];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -88,6 +91,7 @@ export function runSettings(options: SimulateOptions): RunSettings {
     limits,
     now: options.now ?? DEFAULT_NOW,
     seed: options.seed ?? DEFAULT_SEED,
+    ...(options.choiceChanges && { choiceChanges: options.choiceChanges }),
   };
 }
 

@@ -2,7 +2,7 @@ import { newQuickJSWASMModule, newVariant, RELEASE_SYNC, type EmscriptenModuleLo
 
 /**
  * The QuickJS WebAssembly module: loaded once per thread, replaced when it
- * is poisoned (a teardown abort, see aesthetics.md §c.7, or an error thrown
+ * is poisoned (a teardown abort, see docs/installer-behaviour.md §9, or an error thrown
  * from inside WASM such as a host stack overflow).
  */
 let current: Promise<QuickJSWASMModule> | undefined;

@@ -1,4 +1,4 @@
-/** A guest failure, classified (aesthetics.md §c.8). */
+/** A guest failure, classified (docs/installer-behaviour.md §9). */
 export interface GuestError {
   /** `hard-timeout`: the pool's watchdog stopped the worker (the interrupt handler was not polled in time). */
   kind: 'timeout' | 'hard-timeout' | 'out-of-memory' | 'stack-overflow' | 'syntax' | 'exception';

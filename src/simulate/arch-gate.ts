@@ -11,7 +11,7 @@ export interface ArchDecision {
 }
 
 /**
- * The architecture gate, before any JavaScript runs (research §5.2, §6;
+ * The architecture gate, before any JavaScript runs (docs/installer-behaviour.md §1, §2;
  * productbuild(1)): on Apple silicon a Distribution whose hostArchitectures
  * lacks arm64 (or is absent) is evaluated under Rosetta 2, as is any
  * Distribution when the Installer was launched from a Rosetta shell.

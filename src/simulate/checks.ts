@@ -5,9 +5,10 @@ import type { Profile, Volume } from '../profile/types.js';
 import type { CheckResult, ResultType, VolumeResult } from '../types.js';
 import type { Evaluator } from './evaluator.js';
 import { compareVersions } from '../installer/versions.js';
+import { declarativeRequirements } from './requirements.js';
 
 /**
- * installation-check and volume-check (research §4.4–4.5, §5.1): the script
+ * installation-check and volume-check (docs/installer-behaviour.md §3): the script
  * AND the declarative requirements; a false script result takes its type
  * from my.result.type through the result-type policies.
  */
@@ -23,6 +24,7 @@ export function installationCheck(ev: Evaluator, profile: Profile): CheckResult 
       result = { passed: false, resultType: 'Fatal', title: null, message: `This computer has ${(memsize / 1e9).toFixed(2)} GB of memory; ${check.ramMinGb} GB is required (<ram min-gb>)` };
     }
   }
+  if (result.passed) result = declarativeRequirements(ev, check, profile) ?? result;
   return result;
 }
 
@@ -30,7 +32,8 @@ export function volumeCheck(ev: Evaluator, volume: Volume): VolumeResult {
   ev.bindTarget(volume);
   const check = ev.dist.volumeCheck;
   let result: CheckResult = { passed: true, resultType: null, title: null, message: null };
-  if (ev.dist.options.rootVolumeOnly && volume.mountpoint !== '/') {
+  // The boot volume is '/' on every real Mac; a profile without one boots from its first volume (InstallerHost.bootVolume).
+  if (ev.dist.options.rootVolumeOnly && volume.mountpoint !== ev.host.bootVolume?.mountpoint) {
     result = { passed: false, resultType: 'Fatal', title: null, message: 'rootVolumeOnly: only the boot volume can be chosen' };
   }
   if (result.passed && check?.script !== undefined) result = checkScript(ev, check.script, 'volume-check');
@@ -74,14 +77,19 @@ function bundleSatisfied(volume: Volume, bundle: { id: string; path: string; CFB
 
 /** Runs a check script with a fresh my.result and applies the result-type policies. */
 function checkScript(ev: Evaluator, id: number, what: 'installation-check' | 'volume-check'): CheckResult {
+  // Policy require-scripts-false=skip: the script is not run and the check passes (reported once per profile by runProfile).
+  if (ev.skipsScripts) return { passed: true, resultType: null, title: null, message: null };
   ev.resetResult();
   const outcome = ev.evaluate(id, 'check');
   ev.lastCheck = ev.dist.evaluables[id];
   if (!outcome.ok) {
     if (ev.settings.policies['check-exception'] === 'pass') return { passed: true, resultType: null, title: null, message: null };
+    ev.host.raiseDecided(id);
     return { passed: false, resultType: 'Fatal', title: null, message: `Package Authoring: error running ${what} script: ${outcome.error.name}: ${outcome.error.message}` };
   }
   if (ev.truthy(outcome, id)) return { passed: true, resultType: null, title: null, message: null };
+  // The questions this evaluation could not get answered decided a failed check: they become warnings.
+  ev.host.raiseDecided(id);
   const raw = ev.readResult();
   return { passed: false, resultType: resultType(ev, raw.type, ev.dist.evaluables[id]!), title: raw.title, message: raw.message };
 }

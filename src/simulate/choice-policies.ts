@@ -1,3 +1,5 @@
+import { POLICY_INFO } from '../installer/policy.js';
+
 /**
  * The choice-tree behaviours Apple documents nowhere, as policies in the same
  * shape as POLICY_INFO (policy.ts), so they can join that table: each is
@@ -12,27 +14,12 @@
  * (installer(8)). Everything below is inferred from how an outline of
  * checkboxes behaves.
  */
+/** The choice policies: the part of POLICY_INFO that src/simulate/choice-state.ts reads. */
 export const CHOICE_POLICY_INFO = {
-  'early-choice-state': {
-    values: ['start', 'true'],
-    default: 'start',
-    question: 'A script reads a choice before the choice phase (in <script>, installation-check or volume-check)',
-  },
-  'parent-constraint': {
-    values: ['subtree', 'none'],
-    default: 'subtree',
-    question: "A parent choice is hidden or disabled: do its children show as hidden or disabled too",
-  },
-  'parent-selected': {
-    values: ['derived', 'own'],
-    default: 'derived',
-    question: "A parent choice's selected state: derived from its children (a change of its own passes to its enabled children), or its own",
-  },
-  'locked-choice-change': {
-    values: ['refuse', 'apply'],
-    default: 'refuse',
-    question: 'A change file, --select or --deselect selects or deselects a hidden or disabled choice',
-  },
+  'early-choice-state': POLICY_INFO['early-choice-state'],
+  'parent-constraint': POLICY_INFO['parent-constraint'],
+  'parent-selected': POLICY_INFO['parent-selected'],
+  'locked-choice-change': POLICY_INFO['locked-choice-change'],
 } as const;
 
 type ChoicePolicyName = keyof typeof CHOICE_POLICY_INFO;

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { SimulationReport } from '../../src/types.js';
+import type { RunReport, SimulationReport } from '../../src/types.js';
+
+/** The one simulation of a run's JSON report. */
+const only = (stdout: string) => (JSON.parse(stdout) as RunReport).distributions[0] as SimulationReport;
 import { choice, codes, runCli, simulateOne, tempDir } from '../helpers.js';
 
 const INTEL = 'macbookpro-15-mid2015-10.14.6';
@@ -15,7 +18,7 @@ describe('limits hold against hostile scripts', () => {
     const seconds = (performance.now() - started) / 1000;
     assert.equal(r.code, 0, r.stderr);
     assert.ok(seconds < 30, `took ${seconds.toFixed(1)} s`);
-    const report = JSON.parse(r.stdout) as SimulationReport;
+    const report = only(r.stdout);
     for (const result of report.results) {
       const found = result.diagnostics.map((d) => [d.source, d.code, d.args?.kind]).sort();
       assert.deepEqual(found, [
@@ -34,7 +37,7 @@ describe('limits hold against hostile scripts', () => {
   it('a hard-killed worker does not disturb the other profiles in the run', async () => {
     const hostile = await runCli(['run', 'test/fixtures/hostile.xml', '--where', 'id=macbookpro-13-*', '--format', 'json', '--timeout', '200', '--hard-timeout', '800', '--jobs', '2']);
     assert.equal(hostile.code, 0, hostile.stderr);
-    const results = (JSON.parse(hostile.stdout) as SimulationReport).results;
+    const results = only(hostile.stdout).results;
     assert.ok(results.length >= 4);
     for (const result of results) {
       assert.equal(choice(result, 'after').selected, true, result.profile);
@@ -52,7 +55,7 @@ describe('limits hold against hostile scripts', () => {
     const r = await runCli(['run', file, '-p', M4, '--stack-limit', '1024', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
-    const result = (JSON.parse(r.stdout) as SimulationReport).results[0]!;
+    const result = only(r.stdout).results[0]!;
     assert.deepEqual(result.diagnostics.map((d) => d.code), ['SCRIPT_STACK_OVERFLOW']);
     assert.deepEqual(result.choices.map((c) => [c.id, c.selected]), [['a', false], ['b', true]]);
   });

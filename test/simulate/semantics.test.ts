@@ -145,13 +145,14 @@ describe('choices', () => {
 });
 
 describe('exceptions and policies', () => {
-  it('logs exceptions, fails the check, keeps the previous choice state and goes on', async () => {
+  it('logs exceptions, fails the check, reads a throwing choice expression as false and goes on', async () => {
     const r = await simulateOne('exceptions.xml', INTEL_1014);
     assert.equal(r.installationCheck.passed, false);
     assert.equal(r.installationCheck.resultType, 'Fatal');
     assert.match(r.installationCheck.message ?? '', /^Package Authoring: error running installation-check script: TypeError/);
     assert.equal(choice(r, 'throws-keep').selected, false);
-    assert.equal(choice(r, 'throws-start').selected, true);
+    // choice-exception=false: JavaScriptCore answers undefined for a script that threw, which the Installer reads as false.
+    assert.equal(choice(r, 'throws-start').selected, false);
     assert.equal(choice(r, 'fine').selected, true, 'script[1] stopped at the throw, script[2] ran');
     const exceptions = r.diagnostics.filter((d) => d.code === 'SCRIPT_EXCEPTION');
     // Located where the guest threw (script[2]'s `.property` for the three callers of crash()),
@@ -166,6 +167,8 @@ describe('exceptions and policies', () => {
   });
 
   it('honours the exception policies', async () => {
+    const keep = await simulateOne('exceptions.xml', INTEL_1014, { policies: { 'choice-exception': 'keep' } });
+    assert.equal(choice(keep, 'throws-start').selected, true, 'keep: the start default stays');
     const r = await simulateOne('exceptions.xml', INTEL_1014, { policies: { 'check-exception': 'pass', 'choice-exception': 'false' } });
     assert.equal(r.installationCheck.passed, true);
     assert.equal(choice(r, 'throws-start').selected, false);
@@ -249,7 +252,7 @@ describe('the Installer API', () => {
   it('answers from the profile and reports what it cannot answer', async () => {
     const r = await simulateOne('api.xml', INTEL_1014);
     const line = r.log[0]!;
-    for (const part of ['missing=null', 'typeofMissing=object', 'ncpu=number', 'cmp=1,0,-1', 'run=undefined', 'loc=null', 'exists=true', 'plist=10.14.6', 'noFile=false', 'ioreg=0', 'apps=0', 'users=1', 'unknownMember=undefined', 'date=2026-01-01T00:00:00.000Z']) {
+    for (const part of ['missing=null', 'typeofMissing=object', 'ncpu=number', 'cmp=1,0,-1', 'run=undefined', 'loc=null', 'exists=true', 'plist=10.14.6', 'noFile=false', 'ioreg=null', 'apps=null', 'users=1', 'unknownMember=undefined', 'date=2026-01-01T00:00:00.000Z']) {
       assert.ok(line.includes(part), `${part} in ${line}`);
     }
     for (const code of ['API_UNKNOWN_SYSCTL', 'API_RUN_REFUSED', 'API_NO_STRING_TABLE', 'API_UNKNOWN_PATH', 'API_UNKNOWN_IOREGISTRY']) {
