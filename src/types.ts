@@ -62,7 +62,8 @@ export interface InputFailure {
   };
 }
 
-export function isInputFailure(entry: DistributionReport): entry is InputFailure {
+/** Whether a report entry (or a read input) is an input that failed. */
+export function isInputFailure(entry: object): entry is InputFailure {
   return 'error' in entry;
 }
 

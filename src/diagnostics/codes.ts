@@ -21,8 +21,7 @@ export const DIAGNOSTIC_CODES = {
   OUTLINE_DUPLICATE_CHOICE: { severity: 'warning', summary: 'A choice appears on several outline lines (undefined behaviour in the Installer); only the first is used.' },
   OUTLINE_MISSING: { severity: 'warning', summary: 'No choices-outline: no choice is shown and no package installs.' },
   CHOICE_NOT_IN_OUTLINE: { severity: 'info', summary: 'A choice is defined but not on any outline line; it is not evaluated and its packages do not install.' },
-  REQUIRE_SCRIPTS_FALSE_WITH_SCRIPTS: { severity: 'warning', summary: 'options require-scripts="false" but the Distribution contains JavaScript; it is evaluated anyway.' },
-  REQUIREMENT_NOT_EVALUATED: { severity: 'warning', summary: 'A declarative requirement distsim does not evaluate yet; it is assumed to pass.' },
+  REQUIRE_SCRIPTS_FALSE_WITH_SCRIPTS: { severity: 'warning', summary: 'options require-scripts="false" but the Distribution contains JavaScript; it is evaluated anyway unless policy require-scripts-false=skip.' },
   HOST_ARCHITECTURES_UNKNOWN_VALUE: { severity: 'warning', summary: 'hostArchitectures lists a value other than ppc, i386, x86_64, arm64.' },
   // Architecture gate
   ARCH_TRANSLATED: { severity: 'warning', summary: 'Evaluated under Rosetta 2 because hostArchitectures lacks arm64: the Installer asks to install Rosetta, scripts see Intel sysctl values.' },

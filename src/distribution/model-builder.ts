@@ -5,7 +5,31 @@ import { checkApiUsage } from './api-usage.js';
 import { checkCrossReferences } from './cross-references.js';
 import type { ElementNode, ElementSink } from './document-scan.js';
 import { isReservedName, StringTables } from './localize.js';
-import type { AttributeValue, ChoiceAttribute, ChoiceDef, Distribution, DistributionOptions, Evaluable, OutlineNode, PkgRefDef, Position, VolumeCheck } from './model.js';
+import type {
+  AttributeValue,
+  ChoiceAttribute,
+  ChoiceDef,
+  Distribution,
+  DistributionOptions,
+  Evaluable,
+  GraphicsKind,
+  GraphicsRequirement,
+  HardwareProperties,
+  OutlineNode,
+  PkgRefDef,
+  Position,
+  PredicateSource,
+  RequiredGraphics,
+  SysctlRequirement,
+  VolumeCheck,
+} from './model.js';
+
+/** The children of <required-graphics>, by element name. */
+const GRAPHICS_KINDS = new Map<string, GraphicsKind>([
+  ['required-gl-renderer', 'gl-renderer'],
+  ['required-cl-device', 'cl-device'],
+  ['required-metal-device', 'metal-device'],
+]);
 import { codeOffsetToSource } from './positions.js';
 import { quote, type StaticDiagnostics } from './static-diagnostics.js';
 import { parseStringsTable } from './strings-table.js';
@@ -274,13 +298,48 @@ export class ModelBuilder implements ElementSink {
       if (child.name === 'ram') {
         const minGb = Number(this.attrs(child).get('min-gb')?.value);
         if (Number.isFinite(minGb)) check.ramMinGb = minGb;
-      } else if (child.name === 'required-graphics' || child.name === 'hardware-properties') {
-        this.diag('REQUIREMENT_NOT_EVALUATED', `<${child.name}> is not evaluated by this version of distsim; it is assumed to pass`, child.start, { element: child.name });
+      } else if (child.name === 'required-graphics') {
+        (check.requiredGraphics ??= []).push(this.parseRequiredGraphics(child));
+      } else if (child.name === 'hardware-properties') {
+        (check.hardwareProperties ??= []).push(this.parseHardwareProperties(child));
       } else {
         this.unknownElement(child);
       }
     }
     this.installationCheck = check;
+  }
+
+  private parseRequiredGraphics(node: ElementNode): RequiredGraphics {
+    const attrs = this.attrs(node);
+    const description = attrs.get('description')?.value;
+    const requirements: GraphicsRequirement[] = [];
+    for (const child of node.children) {
+      const kind = GRAPHICS_KINDS.get(child.name);
+      if (kind) requirements.push({ kind, predicate: this.predicate(child), position: this.position(child.start) });
+      else this.unknownElement(child);
+    }
+    return { position: this.position(node.start), ...(description !== undefined && { description }), singleDevice: isTrue(attrs.get('single-device')?.value), requirements };
+  }
+
+  private parseHardwareProperties(node: ElementNode): HardwareProperties {
+    const sysctlRequirements: SysctlRequirement[] = [];
+    for (const child of node.children) {
+      if (child.name === 'sysctl-requirements') sysctlRequirements.push({ predicate: this.predicate(child), position: this.position(child.start) });
+      else this.unknownElement(child);
+    }
+    return { position: this.position(node.start), sysctlRequirements };
+  }
+
+  /** An element's text as a predicate, with the map from its offsets back to the file (as for scripts). */
+  private predicate(node: ElementNode): PredicateSource {
+    const mapped = this.content(node);
+    const segments: number[] = [];
+    for (let i = 0; i < mapped.codeStarts.length; i++) {
+      const pos = this.position(mapped.srcStarts[i]!);
+      segments.push(mapped.codeStarts[i]!, pos.line, pos.column);
+    }
+    const position = segments.length > 0 ? { line: segments[1]!, column: segments[2]! } : this.position(node.start);
+    return { text: mapped.text, position, segments };
   }
 
   private ensureVolumeCheck(node: ElementNode): VolumeCheck {

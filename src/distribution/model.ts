@@ -139,7 +139,61 @@ export interface InstallationCheck {
   script?: number;
   /** `<ram min-gb>`: decimal gigabytes (10^9 bytes). */
   ramMinGb?: number;
+  /** `<required-graphics>` elements (evaluated by src/requirements). */
+  requiredGraphics?: RequiredGraphics[];
+  /** `<hardware-properties>` elements with their `<sysctl-requirements>`. */
+  hardwareProperties?: HardwareProperties[];
 }
+
+// ---- declarative requirements, as they sit in the file (evaluated by src/requirements) ----
+
+export type GraphicsKind = 'gl-renderer' | 'cl-device' | 'metal-device';
+
+
+/** A predicate as it sits in the file: decoded text and how its offsets map back. */
+export interface PredicateSource {
+  /** The element's decoded text content (CDATA and entities resolved); whitespace kept. */
+  text: string;
+  /** Where `text` starts in the file. */
+  position: Position;
+  /**
+   * Flattened triples [textOffset, line, column]: where each linear run of
+   * `text` starts in the file (the scheme of `Evaluable.segments`, so the
+   * parser's MappedText fills it the same way). Empty: offsets are counted
+   * from `position`.
+   */
+  segments: number[];
+}
+
+export interface GraphicsRequirement {
+  kind: GraphicsKind;
+  predicate: PredicateSource;
+  /** The `<required-…>` element. */
+  position: Position;
+}
+
+/** One `<required-graphics>` element. */
+export interface RequiredGraphics {
+  position: Position;
+  description?: string;
+  /** `single-device="true"` (productbuild's `single-graphics-device`). */
+  singleDevice: boolean;
+  /** The `<required-gl-renderer>`, `<required-cl-device>`, `<required-metal-device>` children, in document order. */
+  requirements: GraphicsRequirement[];
+}
+
+export interface SysctlRequirement {
+  predicate: PredicateSource;
+  /** The `<sysctl-requirements>` element. */
+  position: Position;
+}
+
+/** One `<hardware-properties>` element. */
+export interface HardwareProperties {
+  position: Position;
+  sysctlRequirements: SysctlRequirement[];
+}
+
 
 export interface OsRange {
   min: string;

@@ -56,7 +56,8 @@ export class InstallerHost {
   constructor(
     private readonly distribution: Distribution,
     private readonly profile: Profile,
-    private readonly sysctl: Record<string, SysctlValue>,
+    /** The sysctl table the Distribution sees (translated under Rosetta). */
+    readonly sysctl: Record<string, SysctlValue>,
     private readonly policies: Policies,
     private readonly options: HostOptions,
     /** The choice state, owned by the simulation: what choices.<id> reads and writes. */
@@ -251,7 +252,7 @@ export class InstallerHost {
     return { ...receipt };
   }
 
-  /** Relation of a choice's packages to the receipts on the target (research §3.4). */
+  /** Relation of a choice's packages to the receipts on the target (docs/installer-behaviour.md §6). */
   packageUpgradeAction(choiceId: string): string {
     const choice = this.choiceDefs.get(choiceId);
     const volume = this.target ?? this.bootVolume;

@@ -2,6 +2,7 @@ import type { QuickJSWASMModule } from 'quickjs-emscripten';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Distribution } from '../distribution/model.js';
 import { InstallerHost } from '../mocks/host-api.js';
+import { withBaseSystem } from '../profile/base-system.js';
 import { sysctlView } from '../profile/rosetta.js';
 import type { Profile } from '../profile/types.js';
 import { DiagnosticSink } from '../diagnostics/sink.js';
@@ -26,12 +27,14 @@ export function quickjsSessions(engine: QuickJSWASMModule): SessionFactory {
 
 /**
  * Simulates what the Installer does with one Distribution on one Mac, in its
- * order (research §5.2): the architecture gate, every <script>, the
+ * order (docs/installer-behaviour.md §1): the architecture gate, every <script>, the
  * installation-check, a volume-check per volume, domains, choices, packages,
  * the restart action. Synchronous: everything after loading the WASM module
  * is. Throws only EngineFault (a failure of the engine, not of the guest).
  */
-export function runProfile(sessions: SessionFactory, dist: Distribution, profile: Profile, settings: RunSettings, hook?: EvaluationHook): ProfileResult {
+export function runProfile(sessions: SessionFactory, dist: Distribution, given: Profile, settings: RunSettings, hook?: EvaluationHook): ProfileResult {
+  // The files, bundles and processes every Mac of that macOS has, under the profile's own (after --set, so a changed OS gets its own).
+  const profile = withBaseSystem(given);
   const gate = decideArchitecture(dist, profile);
   const sink = new DiagnosticSink();
   // The choice state's one owner; the host reads and writes it for the guest, located at the evaluation in progress.
