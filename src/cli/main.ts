@@ -3,6 +3,9 @@ import { isInputError } from '../errors.js';
 import { terminalLines } from '../util/terminal-text.js';
 import { toolVersion } from '../version.js';
 import { choicesCommand, choicesCommandBuilder, type ChoicesArgs } from './choices-command.js';
+import { extractCommand, extractCommandBuilder, type ExtractArgs } from './extract-command.js';
+import { infoCommand, infoCommandBuilder, type InfoArgs } from './info-command.js';
+import { manifestCommand, manifestCommandBuilder, type ManifestArgs } from './manifest-command.js';
 import { profilesCommandBuilder } from './profiles-command.js';
 import { snapshotCommand, snapshotCommandBuilder, type SnapshotArgs } from './snapshot-command.js';
 import { testCommand, testCommandBuilder, type TestArgs } from './test-command.js';
@@ -35,9 +38,18 @@ export async function main(argv: string[]): Promise<number> {
       .command('synthesize', "Print the Distribution productbuild writes for a requirements plist", synthesizeCommandBuilder, (args) => {
         exitCode = synthesizeCommand(args as unknown as SynthesizeArgs);
       })
+      .command('info <pkg>', 'Show a flat package: members, Distribution, components, checksum and signature facts', infoCommandBuilder, (args) => {
+        exitCode = infoCommand(args as unknown as InfoArgs);
+      })
+      .command('extract <pkg>', 'Print or write members of a flat package (no Mac needed)', extractCommandBuilder, async (args) => {
+        exitCode = await extractCommand(args as unknown as ExtractArgs);
+      })
+      .command('manifest <pkg>', 'Write (or --check) the MDM InstallApplication manifest of a package', manifestCommandBuilder, (args) => {
+        exitCode = manifestCommand(args as unknown as ManifestArgs);
+      })
       .command('profiles', 'List and inspect hardware profiles', profilesCommandBuilder)
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
-      .demandCommand(1, 'choose a command: run, test, snapshot, choices, synthesize or profiles')
+      .demandCommand(1, 'choose a command: run, test, snapshot, choices, synthesize, info, extract, manifest or profiles')
       .strict()
       .version(toolVersion())
       .help()
