@@ -40,6 +40,35 @@ export interface RunReport {
 
 export type DistributionReport = SimulationReport | InputFailure;
 
+/** A flat package a Distribution was read from: plain data for reports. */
+export interface PackageSource {
+  /** The .pkg as given. */
+  path: string;
+  /** `product`: a product archive (productbuild); `component`: a component package (pkgbuild), simulated with a synthesized Distribution. */
+  kind: 'product' | 'component';
+  signature: PackageSignatureSummary;
+}
+
+/** The offline integrity and signature verdict of a package (`distsim info` shows every detail). */
+export interface PackageSignatureSummary {
+  /** `unsigned`; `verified`: checksum matches, every signature verifies, every chain is internally consistent; `invalid` otherwise. */
+  status: 'unsigned' | 'verified' | 'invalid';
+  signed: boolean;
+  /** The leaf certificate's common name (`Developer ID Installer: Name (TEAMID)`). */
+  signer: string | null;
+  teamId: string | null;
+  /** TOC checksum algorithm from the header (`sha1`, `sha256`, `none`, ...). */
+  checksumAlgorithm: string;
+  checksumMatches: boolean;
+  /** The leaf certificate is within its validity period at the run's clock; null when unsigned. */
+  leafValidAtNow: boolean | null;
+  /** One line per problem found. */
+  problems: string[];
+  /** What is not established (trust, revocation, notarization, ...). */
+  notChecked: string[];
+}
+
+
 /** One Distribution simulated on the chosen profiles. */
 export interface SimulationReport {
   path: string;
@@ -47,6 +76,8 @@ export interface SimulationReport {
   title: string | null;
   /** Problems found while parsing, not specific to a profile (each reported once per file). */
   diagnostics: Diagnostic[];
+  /** Present when the input was a flat package: what it is and its offline signature verdict. */
+  package?: PackageSource;
   results: ProfileResult[];
 }
 

@@ -23,6 +23,7 @@ import { progressBar } from './progress.js';
 export interface RunArgs extends ProfileArgs, ChoiceArgs {
   files: string[];
   product?: string;
+  resources?: string;
   format: Format;
   policy?: string[];
   recover: boolean;
@@ -58,7 +59,8 @@ export function runCommandBuilder(y: Argv): Argv<RunArgs> {
   const r = FLAG_RANGES;
   return withChoiceOptions(withProfileOptions(
     y
-      .positional('files', { type: 'string', array: true, describe: 'Distribution XML file(s)' })
+      .positional('files', { type: 'string', array: true, describe: 'Distribution XML file(s) or flat packages (.pkg)' })
+      .option('resources', { type: 'string', requiresArg: true, describe: 'Folder of <lang>.lproj string tables (or a pkgutil --expand folder) for bare Distributions' })
       .option('product', { type: 'string', requiresArg: true, describe: 'Also simulate the Distribution productbuild writes for this requirements plist' })
       .option('format', { alias: 'f', choices: FORMATS, default: 'text' as Format, describe: 'Output format' })
       .option('policy', { type: 'string', array: true, requiresArg: true, describe: 'Set a policy for undocumented Installer behaviour, name=value (see README)' })
@@ -116,7 +118,10 @@ export async function runCommand(args: RunArgs, argv?: readonly string[]): Promi
   const files = (args.files ?? []).map(String);
   const product = lastValue(Object.hasOwn(args, 'product') ? args.product : undefined);
   if (files.length === 0 && product === undefined) throw new InputError('nothing to simulate: give Distribution files or --product FILE', { code: 'USAGE' });
-  const inputs = files.map((file) => readDistributionInput(file, { recover: args.recover }));
+  const resources = lastValue(Object.hasOwn(args, 'resources') ? args.resources : undefined);
+  const inputs = files.map((file) =>
+    readDistributionInput(file, { recover: args.recover, ...(resources !== undefined && { resourcesDir: String(resources) }), ...(options.now !== undefined && { now: options.now }) }),
+  );
   if (product !== undefined) inputs.push(productInput(String(product)));
   for (const input of inputs) {
     if (!isInputFailure(input)) continue;

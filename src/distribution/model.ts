@@ -50,33 +50,8 @@ export interface Distribution {
   diagnostics: Diagnostic[];
 }
 
-/** A flat package a Distribution was read from: plain data for reports. */
-export interface PackageSource {
-  /** The .pkg as given. */
-  path: string;
-  /** `product`: a product archive (productbuild); `component`: a component package (pkgbuild), simulated with a synthesized Distribution. */
-  kind: 'product' | 'component';
-  signature: PackageSignatureSummary;
-}
-
-/** The offline integrity and signature verdict of a package (`distsim info` shows every detail). */
-export interface PackageSignatureSummary {
-  /** `unsigned`; `verified`: checksum matches, every signature verifies, every chain is internally consistent; `invalid` otherwise. */
-  status: 'unsigned' | 'verified' | 'invalid';
-  signed: boolean;
-  /** The leaf certificate's common name (`Developer ID Installer: Name (TEAMID)`). */
-  signer: string | null;
-  teamId: string | null;
-  /** TOC checksum algorithm from the header (`sha1`, `sha256`, `none`, ...). */
-  checksumAlgorithm: string;
-  checksumMatches: boolean;
-  /** The leaf certificate is within its validity period at the run's clock; null when unsigned. */
-  leafValidAtNow: boolean | null;
-  /** One line per problem found. */
-  problems: string[];
-  /** What is not established (trust, revocation, notarization, ...). */
-  notChecked: string[];
-}
+export type { PackageSource, PackageSignatureSummary } from '../types.js';
+import type { PackageSource } from '../types.js';
 
 /** A component package's PackageInfo facts, for the pkg-ref that names it. */
 export interface ComponentFacts {

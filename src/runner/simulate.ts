@@ -75,7 +75,13 @@ export async function simulateRun(inputs: Array<Distribution | InputFailure>, pr
       const distribution = input;
       const start = next;
       next += profiles.length;
-      return { path: distribution.path, title: distribution.title ?? null, diagnostics: distribution.diagnostics, results: results.slice(start, next) };
+      return {
+        path: distribution.path,
+        title: distribution.title ?? null,
+        diagnostics: distribution.diagnostics,
+        ...(distribution.package && { package: distribution.package }),
+        results: results.slice(start, next),
+      };
     }),
   };
 }

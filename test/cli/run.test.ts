@@ -120,13 +120,17 @@ describe('distsim run', () => {
     });
   }
 
-  it('refuses a flat package with a hint instead of parsing it as XML', async () => {
+  it('reads a file that starts like a flat package as one: a truncated archive is one line and exit 2', async () => {
     const dir = tempDir();
     const pkg = path.join(dir, 'x.pkg');
     writeFileSync(pkg, Buffer.from('xar!\u0000\u001c\u0000\u0001', 'binary'));
-    const r = await runCli(['run', pkg]);
+    const r = await runCli(['run', pkg, '-f', 'json']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /is a flat package \(xar archive\)[\s\S]*hint: extract it first/);
+    assert.match(r.stderr, /file ends inside the 28-byte xar header/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    const entry = (JSON.parse(r.stdout) as RunReport).distributions[0]!;
+    assert.ok(isInputFailure(entry));
+    assert.equal(entry.error.code, 'XAR_TRUNCATED');
   });
 
   it('--recover simulates a file with raw < in a script and says the Installer would reject it', async () => {

@@ -39,6 +39,9 @@ const MODEL_KEYS = new Set([
   'customLocation', 'attributes', 'start_visible', 'start_enabled', 'start_selected', 'visible', 'enabled', 'selected', 'pkgRefs', 'version',
   'installKBytes', 'active', 'onConclusion', 'onConclusionScript', 'kind', 'value', 'evaluable', 'strings', 'language', 'entries', 'diagnostics',
   'severity', 'message', 'location', 'file', 'args',
+  // keys as written (per-Mac localization), <product>, declarative requirements
+  'titleKey', 'descriptionKey', 'product', 'requiredGraphics', 'hardwareProperties', 'singleDevice', 'requirements', 'predicate', 'text',
+  'sysctlRequirements',
   // diagnostic arguments
   'element', 'suggestion', 'char', 'where', 'name', 'member', 'pkgRef', 'suppressed',
 ]);
