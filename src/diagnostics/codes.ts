@@ -38,7 +38,6 @@ export const DIAGNOSTIC_CODES = {
   LOG_LIMIT_EXCEEDED: { severity: 'warning', summary: 'system.log output passed its limit; later lines are dropped.' },
   OUTPUT_TRUNCATED: { severity: 'warning', summary: 'A guest-controlled text (a my.result field, an exception message) was longer than its limit and was cut.' },
   DIAGNOSTICS_SUPPRESSED: { severity: 'info', summary: 'More diagnostics of one code than the per-profile limit: the rest are counted, not listed.' },
-  SCRIPT_WALL_CLOCK_LIMIT: { severity: 'warning', summary: 'An evaluation was stopped by a wall-clock limit (a long native call QuickJS does not poll in): this outcome depends on machine speed.' },
   NON_BOOLEAN_RESULT: { severity: 'info', summary: 'A check or choice expression returned a non-boolean; it was converted by JavaScript truthiness.' },
   // Check outcomes that involve a policy
   CHECK_RESULT_TYPE_MISSING: { severity: 'warning', summary: 'A check returned false without setting my.result.type.' },
