@@ -49,7 +49,8 @@ export class InstallerHost {
   private readonly runOnceAnswers = new Map<string, string>();
   private logBytesUsed = 0;
   private logFull = false;
-  private readonly strings: ReadonlyMap<string, string> | undefined;
+  /** The string table this Mac reads (its preferred languages), also used for titles in the report. */
+  readonly strings: ReadonlyMap<string, string> | undefined;
   private readonly choiceDefs: Map<string, Distribution['choices'][number]>;
   private readonly pkgRefDefs: Map<string, Distribution['pkgRefs'][number]>;
 

@@ -1,3 +1,4 @@
+import { DEFAULT_LANGUAGES, localizeTitle } from '../distribution/localize.js';
 import { createDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Distribution } from '../distribution/model.js';
 import type { Profile } from '../profile/types.js';
@@ -20,7 +21,8 @@ export interface ArchDecision {
 export function decideArchitecture(distribution: Distribution, profile: Profile): ArchDecision {
   const list = distribution.options.hostArchitectures;
   const allows = (arch: string) => list === undefined || list.includes(arch);
-  const title = distribution.title ?? 'This package';
+  // The Installer words its refusal with the <title> in the Mac's own language.
+  const title = localizeTitle(distribution, distribution.titleKey, profile.languages ?? DEFAULT_LANGUAGES) ?? distribution.title ?? 'This package';
   const diagnostics: Diagnostic[] = [];
   const refuse = (code: BlockerCode, message: string) => {
     diagnostics.push(createDiagnostic(code as 'ARCH_UNSUPPORTED', message));

@@ -1,3 +1,4 @@
+import { localizeWith } from '../distribution/localize.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { createDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { clip, MAX_ARG_LENGTH, type DiagnosticSink } from '../diagnostics/sink.js';
@@ -255,15 +256,16 @@ export class ChoiceState implements ChoiceStateAccess {
 
   // ---- results ------------------------------------------------------------------------
 
-  /** The choices in outline pre-order, as the report shows them. */
-  results(): ChoiceResult[] {
+  /** The choices in outline pre-order, as the report shows them; titles and descriptions through this Mac's string table. */
+  results(strings?: ReadonlyMap<string, string>): ChoiceResult[] {
+    const text = (key: string | undefined, resolved: string | undefined) => (key !== undefined && strings ? localizeWith(strings, key) : resolved) ?? null;
     return this.outline.map((i, k) => {
       const def = this.defs[i]!;
       return {
         id: def.id,
         parent: this.order[k]!.parent,
-        title: def.title ?? null,
-        description: def.description ?? null,
+        title: text(def.titleKey, def.title),
+        description: text(def.descriptionKey, def.description),
         visible: this.value(i, 'visible'),
         enabled: this.value(i, 'enabled'),
         selected: this.value(i, 'selected'),

@@ -56,7 +56,7 @@ export function evaluateChoices(ev: Evaluator, state: ChoiceState, changes: read
   }
   ev.bindChoice(undefined);
   state.reportOutlineEffects();
-  return state.results();
+  return state.results(ev.host.strings);
 }
 
 /** visible/enabled/selected of `dynamic` in order until a pass changes nothing or the pass limit; returns the evaluations made. */
