@@ -112,7 +112,7 @@ export type ResultType = 'Fatal' | 'Warn';
 export type RestartAction = 'None' | 'RecommendRestart' | 'RequireLogout' | 'RequireRestart' | 'RequireShutdown';
 
 /** Why a profile is not installable, in evaluation order. */
-export type BlockerCode = 'ARCH_UNSUPPORTED' | 'ARCH_ROSETTA_MISSING' | 'INSTALLATION_CHECK_FAILED' | 'NO_ELIGIBLE_VOLUME' | 'NO_ENABLED_DOMAIN';
+export type BlockerCode = 'ARCH_UNSUPPORTED' | 'ARCH_ROSETTA_MISSING' | 'INSTALLATION_CHECK_FAILED' | 'NO_ELIGIBLE_VOLUME' | 'NO_ENABLED_DOMAIN' | 'NOTHING_INSTALLED';
 
 export interface ProfileResult {
   /** Profile id. */
@@ -145,8 +145,10 @@ export interface CheckResult {
 
 export interface VolumeResult extends CheckResult {
   mountpoint: string;
-  /** The volume can be chosen: passed, or failed with a Warn result. */
+  /** The volume can be chosen: passed, or failed with a Warn result, and it has room for the packages that install. */
   eligible: boolean;
+  /** Present when the installKBytes of the packages that install exceed the volume's free space (the volume is then not eligible). */
+  insufficientSpace?: { neededKilobytes: number; availableKilobytes: number };
 }
 
 export interface ChoiceResult {
@@ -182,4 +184,16 @@ export interface PackageResult {
   installKBytes: number | null;
   /** Version of this package's receipt on the boot volume; null when it is not installed there. */
   installedVersion: string | null;
+  /** Present when the pkg-ref has `<must-close>`: the applications the Installer asks to quit before installing it, and whether each runs on this Mac. */
+  mustClose?: Array<{ id: string; running: boolean }>;
+  /** Present when the pkg-ref has `<bundle-version>`: the bundles it declares, as written (data only: no effect on the simulation). */
+  bundleVersions?: BundleVersion[];
+}
+
+/** One `<bundle>` of a pkg-ref's `<bundle-version>`: a bundle the package installs, whose version the Installer compares for upgrades. */
+export interface BundleVersion {
+  id: string;
+  path: string | null;
+  CFBundleShortVersionString: string | null;
+  CFBundleVersion: string | null;
 }

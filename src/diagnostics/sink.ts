@@ -18,6 +18,8 @@ export class DiagnosticSink {
   private readonly items: Diagnostic[] = [];
   private readonly seen = new Set<string>();
   private readonly perCode = new Map<DiagnosticCode, number>();
+  /** Where each kept keyed diagnostic is in `items`, by code and key (see update). */
+  private readonly keyed = new Map<string, number>();
 
   /** Adds a diagnostic unless one with the same code and key was added before. Returns whether it was kept. */
   add(diagnostic: Diagnostic, key?: string): boolean {
@@ -29,7 +31,20 @@ export class DiagnosticSink {
     const count = (this.perCode.get(diagnostic.code) ?? 0) + 1;
     this.perCode.set(diagnostic.code, count);
     if (count > MAX_DIAGNOSTICS_PER_CODE) return false;
+    if (key !== undefined) this.keyed.set(`${diagnostic.code}\u0000${key}`, this.items.length);
     this.items.push(bounded(diagnostic));
+    return true;
+  }
+
+  /**
+   * Replaces the kept diagnostic added with this code and key by
+   * `change(it)` (bounded like any other), in its place. Returns false when
+   * none was kept (never added, or past the cap).
+   */
+  update(code: DiagnosticCode, key: string, change: (d: Diagnostic) => Diagnostic): boolean {
+    const at = this.keyed.get(`${code}\u0000${key}`);
+    if (at === undefined) return false;
+    this.items[at] = bounded(change(this.items[at]!));
     return true;
   }
 

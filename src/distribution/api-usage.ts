@@ -15,11 +15,14 @@ const NESTED = new Map([
   ['users', new Set(['desktopSessionCount'])],
 ]);
 const MY = new Set(['target', 'result', 'choice']);
+/** Members that are objects or values, not functions: calling one throws TypeError "not a function" (`system.files()`). */
+const PROPERTIES = new Set(['version', 'env', 'defaults', 'users', 'files', 'ioregistry', 'applications', 'users.desktopSessionCount']);
 const OBJECT_MEMBERS = new Set(['hasOwnProperty', 'toString', 'valueOf', 'constructor', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString']);
 
 /**
  * Reports, once per Distribution, reads of `system.*` / `my.*` members the
- * API does not have and `choices.<id>` for undefined choices. Done statically
+ * API does not have, calls of members that are not functions, and
+ * `choices.<id>` for undefined choices. Done statically
  * rather than with a Proxy in every profile's sandbox: it costs nothing per
  * profile, and it also finds mistakes on code paths no profile reaches.
  * Dynamic accesses (`system[name]`) are not seen. Findings go to `sink`,
@@ -32,7 +35,7 @@ export function checkApiUsage(
 ): void {
   const seen = new Set<string>();
   const choiceIds = new Set(dist.choices.map((c) => c.id));
-  const report = (code: 'API_UNKNOWN_MEMBER' | 'API_UNKNOWN_CHOICE', key: string, message: () => string, ev: Evaluable, offset: number, args: () => Record<string, string>) => {
+  const report = (code: 'API_UNKNOWN_MEMBER' | 'API_UNKNOWN_CHOICE' | 'API_CALLED_AS_FUNCTION', key: string, message: () => string, ev: Evaluable, offset: number, args: () => Record<string, string>) => {
     const dedupe = `${code}\u0000${key}`;
     if (seen.has(dedupe)) return;
     seen.add(dedupe);
@@ -45,9 +48,14 @@ export function checkApiUsage(
     const hasChoices = ev.code.includes('choices');
     if (!hasSystem && !hasMy && !hasChoices) continue;
     const code = blankCommentsAndStrings(ev.code);
-    if (hasSystem) for (const m of code.matchAll(/(?<![\w$.])system\s*\.\s*([A-Za-z_$][\w$]*)(?:\s*\.\s*([A-Za-z_$][\w$]*))?/g)) {
+    if (hasSystem) for (const m of code.matchAll(/(?<![\w$.])system\s*\.\s*([A-Za-z_$][\w$]*)(?:\s*\.\s*([A-Za-z_$][\w$]*))?(\s*\()?/g)) {
       const member = m[1]!;
       const nested = NESTED.get(member);
+      const called = m[2] === undefined ? member : `${member}.${m[2]}`;
+      // A script's own try/catch turns this TypeError into a silent false (VirtualBox 7 calling applications.all() when it was a property).
+      if (m[3] !== undefined && PROPERTIES.has(called)) {
+        report('API_CALLED_AS_FUNCTION', `system.${called}`, () => `system.${called} is not a function: calling it throws TypeError (a try/catch around it hides the error)`, ev, m.index, () => ({ member: `system.${called}` }));
+      }
       if (!SYSTEM.has(member) && !OBJECT_MEMBERS.has(member)) {
         const name = `system.${quote(member)}`;
         report('API_UNKNOWN_MEMBER', `system.${member}`, () => `${name} is not part of the Installer JavaScript API (undefined)`, ev, m.index, () => ({ member: name }));
@@ -57,8 +65,11 @@ export function checkApiUsage(
         report('API_UNKNOWN_MEMBER', key, () => `${name} is not part of the Installer JavaScript API (undefined)`, ev, m.index, () => ({ member: name }));
       }
     }
-    if (hasMy) for (const m of code.matchAll(/(?<![\w$.])my\s*\.\s*([A-Za-z_$][\w$]*)/g)) {
+    if (hasMy) for (const m of code.matchAll(/(?<![\w$.])my\s*\.\s*([A-Za-z_$][\w$]*)(\s*\()?/g)) {
       const member = m[1]!;
+      if (MY.has(member) && m[2] !== undefined) {
+        report('API_CALLED_AS_FUNCTION', `my.${member}`, () => `my.${member} is not a function: calling it throws TypeError (a try/catch around it hides the error)`, ev, m.index, () => ({ member: `my.${member}` }));
+      }
       if (MY.has(member) || OBJECT_MEMBERS.has(member)) continue;
       const why = member === 'search' ? 'locator searches (my.search) are not simulated' : 'it is not part of the Installer JavaScript API';
       const name = `my.${quote(member)}`;

@@ -51,6 +51,9 @@ const KNOWN_ARCHS = new Set(['ppc', 'i386', 'x86_64', 'arm64']);
 /** Restart actions, lower-cased (the Installer compares them case-insensitively). */
 const RESTART_ACTIONS = new Set(['none', 'recommendrestart', 'requirelogout', 'requirerestart', 'requireshutdown']);
 
+/** Most `<must-close>` apps and `<bundle-version>` bundles kept per pkg-ref (real files list a handful). */
+const MAX_PKG_REF_LIST = 256;
+
 const CHOICE_ATTRIBUTES: ChoiceAttribute[] = ['start_visible', 'start_enabled', 'start_selected', 'visible', 'enabled', 'selected'];
 
 /**
@@ -488,7 +491,38 @@ export class ModelBuilder implements ElementSink {
       const path = this.content(node).text.trim();
       if (path.length > 0) ref.path = path;
     }
+    for (const child of node.children) {
+      if (child.name === 'must-close') this.parseMustClose(child, ref);
+      else if (child.name === 'bundle-version') this.parseBundleVersion(child, ref);
+    }
     return id;
+  }
+
+  /** `<must-close><app id="…"/></must-close>`: merged across the pkg-ref's elements, each id once, at most MAX_PKG_REF_LIST (every profile's report repeats the list). */
+  private parseMustClose(node: ElementNode, ref: PkgRefDef): void {
+    const list = (ref.mustClose ??= []);
+    for (const app of node.children) {
+      if (app.name !== 'app' || list.length >= MAX_PKG_REF_LIST) continue;
+      const id = this.attrs(app).get('id')?.value;
+      if (id !== undefined && !list.includes(id)) list.push(id);
+    }
+  }
+
+  /** `<bundle-version><bundle id path CFBundleShortVersionString CFBundleVersion/></bundle-version>`, at most MAX_PKG_REF_LIST bundles. */
+  private parseBundleVersion(node: ElementNode, ref: PkgRefDef): void {
+    const list = (ref.bundleVersions ??= []);
+    for (const bundle of node.children) {
+      if (bundle.name !== 'bundle' || list.length >= MAX_PKG_REF_LIST) continue;
+      const a = this.attrs(bundle);
+      const id = a.get('id')?.value;
+      if (id === undefined) continue;
+      list.push({
+        id,
+        path: a.get('path')?.value ?? null,
+        CFBundleShortVersionString: a.get('CFBundleShortVersionString')?.value ?? null,
+        CFBundleVersion: a.get('CFBundleVersion')?.value ?? null,
+      });
+    }
   }
 
   /** A literal onConclusion is a fact of the file: checked here once, not on every profile that installs the package. */

@@ -236,4 +236,16 @@ export interface PkgRefDef {
   active?: AttributeValue;
   onConclusion?: string;
   onConclusionScript?: number;
+  /** `<must-close><app id>`: bundle identifiers of the applications the Installer asks to quit when the package installs (distinct, in first-appearance order). */
+  mustClose?: string[];
+  /** `<bundle-version><bundle>`: the bundles the package installs, whose versions the Installer compares for upgrades. */
+  bundleVersions?: BundleVersionDef[];
+}
+
+/** One `<bundle>` of a pkg-ref's `<bundle-version>`, as written (null for an absent attribute). */
+export interface BundleVersionDef {
+  id: string;
+  path: string | null;
+  CFBundleShortVersionString: string | null;
+  CFBundleVersion: string | null;
 }

@@ -79,9 +79,36 @@ export class InstallerHost {
     return this.profile.volumes.find((v) => v.mountpoint === '/') ?? this.profile.volumes[0];
   }
 
+  /**
+   * The questions each evaluation's last run could not get answered (code
+   * and key of their diagnostic), by evaluable: when that evaluation decides
+   * a failed check, a hidden or deselected choice or an inactive package,
+   * raiseDecided turns them into warnings. At most MAX_UNANSWERED_PER_EVALUATION
+   * each, and only evaluations that asked one have an entry.
+   */
+  private readonly unanswered = new Map<number, Array<[DiagnosticCode, string]>>();
+
+  /** Called as an evaluation starts: what its previous run asked no longer decides anything. */
+  forgetUnanswered(evaluable: number): void {
+    this.unanswered.delete(evaluable);
+  }
+
+  /** Raises the unanswered questions of `evaluable`'s last run to warnings with `args.decided` (the outcome it decided went against the install). */
+  raiseDecided(evaluable: number): void {
+    const asked = this.unanswered.get(evaluable);
+    if (!asked) return;
+    const by = this.distribution.evaluables[evaluable]!.source;
+    for (const [code, key] of asked) {
+      this.sink.update(code, key, (d) =>
+        d.args?.decided === true ? d : { ...d, severity: 'warning', message: `${d.message}; this decided ${by}`, args: { ...d.args, decided: true, decidedBy: by } },
+      );
+    }
+  }
+
   /** A diagnostic at the current evaluation, reported once per key. */
   report(code: DiagnosticCode, message: string, key: string, args?: Diagnostic['args']): void {
     const at = this.current;
+    if (at && UNANSWERED_CODES.has(code)) this.noteUnanswered(at.id, code, key);
     this.sink.add(
       createDiagnostic(code, message, {
         ...(at && { location: { file: this.distribution.path, ...at.position }, source: at.source }),
@@ -89,6 +116,14 @@ export class InstallerHost {
       }),
       key,
     );
+  }
+
+  private noteUnanswered(evaluable: number, code: DiagnosticCode, key: string): void {
+    let asked = this.unanswered.get(evaluable);
+    if (!asked) this.unanswered.set(evaluable, (asked = []));
+    if (asked.length >= MAX_UNANSWERED_PER_EVALUATION) return;
+    for (const [c, k] of asked) if (c === code && k === key) return;
+    asked.push([code, key]);
   }
 
   handle(op: string, args: string[]): string | undefined {
@@ -239,8 +274,12 @@ export class InstallerHost {
     if (once && this.runOnceAnswers.has(key)) return Number(this.runOnceAnswers.get(key));
     const answer = own(this.profile.run, key);
     if (answer === undefined) {
-      this.report('API_RUN_UNANSWERED', `${call}: ${this.profile.id} has no answer for it (profile "run" table); returned undefined. distsim never executes programs.`, key, { command: key });
-      return null;
+      // Apple documents undefined only for a program that was not run; an exit status stands in for one that ran (policy run-unanswered).
+      const policy = this.policies['run-unanswered'];
+      const status = policy === 'exit-0' ? 0 : policy === 'exit-1' ? 1 : null;
+      this.report('API_RUN_UNANSWERED', `${call}: ${this.profile.id} has no answer for it (profile "run" table); returned ${status ?? 'undefined'} (policy run-unanswered=${policy}). distsim never executes programs.`, key, { command: key, returned: status });
+      if (once && status !== null) this.runOnceAnswers.set(key, String(status));
+      return status;
     }
     if (once) this.runOnceAnswers.set(key, String(answer));
     return answer;
@@ -313,6 +352,11 @@ export class InstallerHost {
   }
 }
 
+/** The diagnostics of questions the profile could not answer (the absent value was returned). */
+const UNANSWERED_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['API_UNKNOWN_SYSCTL', 'API_UNKNOWN_PATH', 'API_UNKNOWN_IOREGISTRY', 'API_UNKNOWN_GESTALT', 'API_RUN_UNANSWERED']);
+/** Unanswered questions remembered per evaluation: a script asking thousands still costs a bounded list. */
+const MAX_UNANSWERED_PER_EVALUATION = 32;
+
 /** Longest result of localizedStringWithFormat. */
 const MAX_LOCALIZED_LENGTH = 64 * 1024;
 
@@ -328,3 +372,4 @@ function json(value: unknown): string {
 function entryJson(e: IORegistryEntry): { path: string; properties: PlistValue } {
   return { path: e.path, properties: e.properties ?? {} };
 }
+

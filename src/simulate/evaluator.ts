@@ -55,6 +55,12 @@ export class Evaluator {
   private boundChoice: string | undefined = 'unset';
   private readonly unitsPerEvaluation: number;
   private readonly unitsPerProfile: number;
+  /**
+   * require-scripts="false" with JavaScript present and policy
+   * require-scripts-false=skip: no JavaScript runs; checks pass and every
+   * JavaScript attribute keeps the value its caller gives as `previous`.
+   */
+  readonly skipsScripts: boolean;
 
   constructor(
     readonly dist: Distribution,
@@ -67,6 +73,7 @@ export class Evaluator {
   ) {
     this.unitsPerEvaluation = Math.max(1, Math.ceil(settings.limits.timeoutMs * UNITS_PER_MS));
     this.unitsPerProfile = Math.max(1, Math.ceil(settings.limits.profileBudgetMs * UNITS_PER_MS));
+    this.skipsScripts = settings.policies['require-scripts-false'] === 'skip' && dist.options.requireScripts === false && dist.evaluables.length > 0;
     if (hook?.polled) session.onPoll = (polls) => hook.polled!(polls);
   }
 
@@ -94,9 +101,10 @@ export class Evaluator {
     return r.value;
   }
 
-  /** A Boolean-or-JavaScript attribute. `previous` is kept when a choice expression fails (policy choice-exception). */
+  /** A Boolean-or-JavaScript attribute. `previous` is kept when a choice expression fails (policy choice-exception=keep) and when scripts are skipped. */
   attribute(value: AttributeValue, previous: boolean, purpose: 'choice' | 'check'): boolean {
     if (value.kind === 'literal') return value.value;
+    if (this.skipsScripts) return previous;
     const outcome = this.evaluate(value.evaluable, purpose);
     if (outcome.ok) return this.truthy(outcome, value.evaluable);
     if (purpose === 'choice') {
@@ -145,6 +153,7 @@ export class Evaluator {
       this.report('PROFILE_TIME_BUDGET_EXCEEDED', `the profile's evaluations used more than ${this.settings.limits.profileBudgetMs} ms of work; ${ev.source} and later evaluations count as failed`, ev, 'budget', { budgetMs: this.settings.limits.profileBudgetMs });
       return { ok: false, error: { kind: 'timeout', name: 'InternalError', message: 'profile time budget exceeded', frames: [] } };
     }
+    this.host.forgetUnanswered(id);
     this.host.current = ev;
     this.hook?.starting(id);
     let outcome: EvalOutcome;

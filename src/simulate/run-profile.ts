@@ -7,7 +7,7 @@ import { sysctlView } from '../profile/rosetta.js';
 import type { Profile } from '../profile/types.js';
 import { DiagnosticSink } from '../diagnostics/sink.js';
 import { InstallerSession } from '../mocks/installer-session.js';
-import type { BlockerCode, ProfileResult } from '../types.js';
+import type { ProfileResult } from '../types.js';
 import { decideArchitecture } from './arch-gate.js';
 import { installationCheck, volumeCheck } from './checks.js';
 import { choicePolicies } from './choice-policies.js';
@@ -15,6 +15,8 @@ import { ChoiceState } from './choice-state.js';
 import { evaluateChoices } from './choices.js';
 import { Evaluator } from './evaluator.js';
 import { evaluateDomains, evaluatePackages, restartAction } from './packages.js';
+import { raiseChoiceDecisions } from './decided.js';
+import { findBlockers, withFreeSpace } from './installability.js';
 import type { EvaluationHook, RunSettings, SessionFactory } from './settings.js';
 
 export { EngineFault } from './evaluator.js';
@@ -60,29 +62,25 @@ function evaluate(ev: Evaluator, profile: Profile, gate: ReturnType<typeof decid
   const { dist, host } = ev;
   ev.bindTarget(ev.settings.policies['target-in-installation-check'] === 'boot' ? host.bootVolume : undefined);
   ev.bindChoice(undefined);
-  for (const id of dist.scripts) ev.evaluate(id, 'script');
+  if (ev.skipsScripts) {
+    ev.sink.report('REQUIRE_SCRIPTS_FALSE_SKIPPED', 'require-scripts="false": no JavaScript was evaluated; checks pass and JavaScript choice states keep their start value (policy require-scripts-false=skip)');
+  } else {
+    for (const id of dist.scripts) ev.evaluate(id, 'script');
+  }
 
   const installation = installationCheck(ev, profile);
-  const volumes = profile.volumes.map((v) => volumeCheck(ev, v));
+  const checkedVolumes = profile.volumes.map((v) => volumeCheck(ev, v));
 
   // Destination, domains and choices see the default target: the boot volume.
   ev.bindTarget(host.bootVolume);
   const domains = evaluateDomains(ev);
   const choices = evaluateChoices(ev, choiceState, ev.settings.choiceChanges);
-  const packages = evaluatePackages(ev, choiceState);
+  raiseChoiceDecisions(ev, choiceState);
+  const packages = evaluatePackages(ev, choiceState, profile);
   const restart = restartAction(ev, packages);
-
-  const blockers: Array<{ code: BlockerCode; message: string }> = [];
-  if (gate.blocker) blockers.push(gate.blocker);
-  if (!installation.passed && installation.resultType === 'Fatal') {
-    blockers.push({ code: 'INSTALLATION_CHECK_FAILED', message: `installation-check failed: ${installation.message ?? installation.title ?? '(no message)'}` });
-  }
-  const systemVolumeOk = (domains.localSystem && volumes.some((v) => v.mountpoint === host.bootVolume?.mountpoint && v.eligible)) || (domains.anywhere && volumes.some((v) => v.eligible));
-  if (!domains.anywhere && !domains.localSystem && !domains.currentUserHome) {
-    blockers.push({ code: 'NO_ENABLED_DOMAIN', message: 'every installation domain is disabled' });
-  } else if (!systemVolumeOk && !domains.currentUserHome) {
-    blockers.push({ code: 'NO_ELIGIBLE_VOLUME', message: volumes.length === 0 ? 'this Mac has no volume' : `no volume passes the volume check (${volumes.map((v) => `${v.mountpoint}: ${v.message ?? 'refused'}`).join('; ')})` });
-  }
+  // Packages are known only now: a volume without room for them is not eligible after all.
+  const volumes = withFreeSpace(ev, profile, checkedVolumes, packages);
+  const blockers = findBlockers(ev, { gate, installation, volumes, domains, packages, bootMountpoint: host.bootVolume?.mountpoint });
 
   return {
     profile: profile.id,
