@@ -1,6 +1,8 @@
 import type { Argv } from 'yargs';
 import { InputError } from '../errors.js';
 import { applyOverrides, loadProfiles, parseWhere, selectProfiles } from '../profile/index.js';
+import { findProfileId } from '../profile/find-id.js';
+import { abbreviate } from '../util/abbreviate.js';
 import type { Profile } from '../profile/types.js';
 import { withFlag } from './flag-errors.js';
 
@@ -25,7 +27,8 @@ export function withProfileOptions<T>(y: Argv<T>, { selection = true }: { select
 
 /**
  * Loads the built-ins plus the user's profiles and applies the selection:
- * --profile ids (in the order given), else the user's own profiles when
+ * --profile ids (in the order given; an unambiguous prefix of an id will do,
+ * and an unknown id gets the closest ones suggested), else the user's own profiles when
  * --profile-file/--profiles-dir are given, else every built-in; then
  * --where filters and --set overrides. Selecting nothing is an error: a CI
  * gate over an empty --profiles-dir must not pass vacuously.
@@ -41,10 +44,16 @@ export function chooseProfiles(args: ProfileArgs): Profile[] {
   if (all.length === 0) throw new InputError(`no profiles selected: no profile (*.json) in ${dirs.join(', ')}`, { code: 'NO_PROFILES_SELECTED' });
   let chosen: Profile[];
   if (args.profile && args.profile.length > 0) {
-    chosen = args.profile.map((id) => {
-      const p = byId.get(id);
-      if (!p) throw new InputError(`unknown profile '${id}'. Known profiles: ${listed(all.map((x) => x.id))}`, { code: 'PROFILE_UNKNOWN', hint: 'see: distsim profiles list' });
-      return p;
+    const ids = all.map((x) => x.id);
+    chosen = args.profile.map((given) => {
+      const found = findProfileId(given, ids);
+      if (found.kind === 'found') return byId.get(found.id)!;
+      const shown = abbreviate(given);
+      if (found.kind === 'ambiguous') {
+        throw new InputError(`profile '${shown}' is ambiguous: ${found.matches.length} profile ids start with it (${listed(found.matches, 10)})`, { code: 'PROFILE_AMBIGUOUS', hint: 'give more of the id (see: distsim profiles list)' });
+      }
+      const guess = found.suggestions.length > 0 ? ` Did you mean ${found.suggestions.join(', ')}?` : ` Known profiles: ${listed(ids)}`;
+      throw new InputError(`unknown profile '${shown}'.${guess}`, { code: 'PROFILE_UNKNOWN', hint: 'see: distsim profiles list' });
     });
   } else {
     chosen = all;
