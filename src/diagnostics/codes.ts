@@ -89,12 +89,6 @@ export const DIAGNOSTIC_CODES = {
   PKG_STRINGS_UNREADABLE: { severity: 'warning', summary: "A Localizable.strings table in the package could not be read; lookups in that language fall back as if it were absent." },
   PKG_COMPONENT_SYNTHESIZED: { severity: 'info', summary: 'A component package without a Distribution: a one-choice Distribution was synthesized for it, as the Installer does.' },
   PKG_REF_COMPONENT_MISSING: { severity: 'warning', summary: 'A pkg-ref names a component inside the package (#name.pkg) that the package does not contain, or that has no readable PackageInfo.' },
-  PKG_TOC_CHECKSUM_MISMATCH: { severity: 'error', summary: "The package's table-of-contents checksum does not match: the Installer refuses a damaged or altered package." },
-  PKG_SIGNATURE_INVALID: { severity: 'error', summary: "A package signature does not verify against its leaf certificate, or its certificate chain is not internally consistent." },
-  PKG_MEMBER_CHECKSUM_MISMATCH: { severity: 'error', summary: 'A file inside the package does not match the checksum its table of contents records.' },
-  PKG_STRINGS_UNREADABLE: { severity: 'warning', summary: "A Localizable.strings table in the package could not be read; lookups in that language fall back as if it were absent." },
-  PKG_COMPONENT_SYNTHESIZED: { severity: 'info', summary: 'A component package without a Distribution: a one-choice Distribution was synthesized for it, as the Installer does.' },
-  PKG_REF_COMPONENT_MISSING: { severity: 'warning', summary: 'A pkg-ref names a component inside the package (#name.pkg) that the package does not contain, or that has no readable PackageInfo.' },
   // Profile data (helper: profile-data)
   // Engine
   SANDBOX_TEARDOWN_ABORT: { severity: 'info', summary: 'The QuickJS module aborted while tearing down; it was replaced (quickjs-emscripten 0.32.0 issue).' },

@@ -11,7 +11,9 @@ import { codes, runCli, simulateOne, writeTemp } from '../helpers.js';
 
 const INTEL = 'macbookpro-15-mid2015-10.14.6';
 const M4 = 'macmini-m4-2024-26.5.2';
-const script = (code: string, rest = '') => `<installer-gui-script><options allow-external-scripts="true"/><script><![CDATA[${code}]]></script>${rest}</installer-gui-script>`;
+/** Something to install, so NOTHING_INSTALLED stays out of the way of what each test checks. */
+const PACKAGE = '<choices-outline><line choice="a"/></choices-outline><choice id="a"><pkg-ref id="p"/></choice><pkg-ref id="p">#p.pkg</pkg-ref>';
+const script = (code: string, rest = '') => `<installer-gui-script><options allow-external-scripts="true"/><script><![CDATA[${code}]]></script>${rest}${PACKAGE}</installer-gui-script>`;
 
 describe('class 1: lookups keyed by guest text find only own entries', () => {
   it('sysctl, gestalt, receipts, run answers and strings answer nothing for inherited names', async () => {
@@ -149,7 +151,7 @@ var declared = 'yes';
 system.log('before the loop');
 var n = 0;
 while (true) { ${body} n++; }
-]]></script><installation-check script="declared == 'yes'"/></installer-gui-script>`;
+]]></script><installation-check script="declared == 'yes'"/>${PACKAGE}</installer-gui-script>`;
 
   it('a loop that runs until the limit gives identical JSON on every run and with -j 1 and -j 2', async () => {
     const file = writeTemp('count.xml', `<installer-gui-script><options hostArchitectures="x86_64,arm64"/><script><![CDATA[var i = 0; while (true) { if (i % 1000 === 0) system.log('i=' + i); i++; }]]></script></installer-gui-script>`);

@@ -53,7 +53,7 @@ describe('--format installer', () => {
   it('prints the disabled volume and its message when the volume-check refuses /', async () => {
     const report = await choiceReport(dist(`<volume-check script="my.result.type = 'Fatal'; my.result.message = 'The version of macOS is too new.'; false;"/>`));
     assert.equal(renderInstaller(report), 'installer: Cannot install on volume / because it is disabled.\ninstaller: The version of macOS is too new.\n');
-    const domains = await choiceReport(dist('<domains enable_currentUserHome="true"/>'));
+    const domains = await choiceReport(dist('<domains enable_anywhere="false" enable_localSystem="false" enable_currentUserHome="true"/>'));
     assert.equal(renderInstaller(domains), 'installer: Cannot install on volume / because it is disabled.\n');
   });
 
