@@ -204,9 +204,15 @@ export class InstallerHost {
   private sysctlValue(name: string): SysctlValue | null {
     const value = own(this.sysctl, name);
     if (value !== undefined) return value;
+    // The profile records that this Mac has no such sysctl (hw.optional.arm64 on Intel): null is the answer, not a question left open.
+    this.knownAbsent ??= new Set([...(this.profile.sysctlAbsent ?? []), ...(this.profile.rosetta?.sysctlAbsent ?? [])]);
+    if (this.knownAbsent.has(name)) return null;
     this.report('API_UNKNOWN_SYSCTL', `system.sysctl('${q(name)}'): not present on ${this.profile.id}; returned null`, name, { name });
     return null;
   }
+
+  /** sysctl names the profile records as absent on this Mac. */
+  private knownAbsent: Set<string> | undefined;
 
   private gestalt(selector: string): number | null {
     const value = own(this.profile.gestalt, selector);
