@@ -53,7 +53,10 @@ for (let r = 0; r < ROUNDS; r++) {
   v.push(rate(nodeVm, distributions, profiles));
 }
 const jobs = distributions.length * profiles.length;
-line('corpus', `${distributions.length} well-formed Distributions × ${profiles.length} built-in profiles = ${jobs} profile evaluations per round, ${ROUNDS} rounds`);
+line(
+  'corpus',
+  `${distributions.length} well-formed Distributions × ${profiles.length} built-in profiles = ${jobs} profile evaluations per round, ${ROUNDS} rounds`,
+);
 line('throughput distsim', `${fmt(median(q))} profile evaluations/s (1 thread, QuickJS sandbox; rounds ${q.map(fmt).join(', ')})`);
 line('throughput node:vm', `${fmt(median(v))} profile evaluations/s (1 thread, same mocks in node:vm; rounds ${v.map(fmt).join(', ')})`);
 // Rounds alternate, so each pair saw the same machine load: the median of the paired ratios resists drift.
@@ -81,7 +84,10 @@ for (let r = 0; r < Math.max(ROUNDS, 7); r++) {
   bare.push(time(['-e', '0']));
   cold.push(time([cli, 'run', example, '-p', 'macmini-m4-2024-26.5.2', '--format', 'json']));
 }
-line('cold start', `distsim run (1 file, 1 profile) ${fmt(median(cold))} ms median; node -e 0 ${fmt(median(bare))} ms; ratio ${(median(cold) / median(bare)).toFixed(2)} (target < 3)`);
+line(
+  'cold start',
+  `distsim run (1 file, 1 profile) ${fmt(median(cold))} ms median; node -e 0 ${fmt(median(bare))} ms; ratio ${(median(cold) / median(bare)).toFixed(2)} (target < 3)`,
+);
 
 // Peak memory of 10,000 evaluations, in a fresh process.
 const child = path.join(root, '.test-build', 'bench', 'memory-child.js');
@@ -102,4 +108,7 @@ for (let r = 0; r < Math.min(ROUNDS, 3); r++) {
   all.push(await scale(cores));
 }
 const speedups = all.map((x, i) => x / one[i]!);
-line('scaling', `worker pool: 1 worker ${fmt(median(one))}/s; ${cores} workers ${fmt(median(all))}/s; speedup ${median(speedups).toFixed(2)}× on ${cores} cores (paired rounds ${speedups.map((r) => r.toFixed(2)).join(', ')})`);
+line(
+  'scaling',
+  `worker pool: 1 worker ${fmt(median(one))}/s; ${cores} workers ${fmt(median(all))}/s; speedup ${median(speedups).toFixed(2)}× on ${cores} cores (paired rounds ${speedups.map((r) => r.toFixed(2)).join(', ')})`,
+);

@@ -12,5 +12,6 @@ const sessions = quickjsSessions(await getEngine());
 const distributions = corpusDistributions();
 const profiles = loadProfiles({});
 const settings = { policies: defaultPolicies(), limits: DEFAULT_LIMITS, now: 0, seed: 1 };
-for (let i = 0; i < n; i++) runProfile(sessions, distributions[i % distributions.length]!, profiles[Math.floor(i / distributions.length) % profiles.length]!, settings);
+for (let i = 0; i < n; i++)
+  runProfile(sessions, distributions[i % distributions.length]!, profiles[Math.floor(i / distributions.length) % profiles.length]!, settings);
 process.stdout.write(JSON.stringify({ evaluations: n, maxRssBytes: process.resourceUsage().maxRSS * 1024 }) + '\n');

@@ -36,8 +36,18 @@ class VmSession implements SessionLike {
     const realDate = vm.runInContext('Date', this.context) as DateConstructor;
     let fixed: unknown;
     const define = vm.runInContext('Object.defineProperty', this.context) as typeof Object.defineProperty;
-    const install = () => (fixed ??= (vm.runInContext(FIXED_DATE, this.context) as (d: DateConstructor, n: number, def: typeof define, g: object) => unknown)(realDate, config.now, define, g0));
-    Object.defineProperty(g0, 'Date', { configurable: true, get: install, set: (v: unknown) => (install(), Object.defineProperty(g0, 'Date', { value: v, writable: true, configurable: true })) });
+    const install = () =>
+      (fixed ??= (vm.runInContext(FIXED_DATE, this.context) as (d: DateConstructor, n: number, def: typeof define, g: object) => unknown)(
+        realDate,
+        config.now,
+        define,
+        g0,
+      ));
+    Object.defineProperty(g0, 'Date', {
+      configurable: true,
+      get: install,
+      set: (v: unknown) => (install(), Object.defineProperty(g0, 'Date', { value: v, writable: true, configurable: true })),
+    });
     const call = (op: string, ...args: string[]) => {
       const r = host.handle(op, args);
       return r === undefined ? undefined : JSON.parse(r);
@@ -71,8 +81,10 @@ class VmSession implements SessionLike {
       },
       ioregistry: {
         fromPath: (p: unknown) => call('ioreg.fromPath', String(p)),
-        matchingClass: (c: unknown) => (call('ioreg.matchingClass', String(c), 'IOServicePlane') as Array<{ properties: unknown }> | null)?.map((e) => e.properties) ?? null,
-        matchingName: (c: unknown) => (call('ioreg.matchingName', String(c), 'IOServicePlane') as Array<{ properties: unknown }> | null)?.map((e) => e.properties) ?? null,
+        matchingClass: (c: unknown) =>
+          (call('ioreg.matchingClass', String(c), 'IOServicePlane') as Array<{ properties: unknown }> | null)?.map((e) => e.properties) ?? null,
+        matchingName: (c: unknown) =>
+          (call('ioreg.matchingName', String(c), 'IOServicePlane') as Array<{ properties: unknown }> | null)?.map((e) => e.properties) ?? null,
         childrenOf: (p: unknown) => (call('ioreg.childrenOf', String(p)) as Array<{ properties: unknown }>).map((e) => e.properties),
         parentsOf: (p: unknown) => (call('ioreg.parentsOf', String(p)) as Array<{ properties: unknown }>).map((e) => e.properties),
       },
@@ -141,7 +153,10 @@ class VmSession implements SessionLike {
       readResult: (): { ok: true; value: ResultFields; truncated: string[] } => {
         const r = this.result as Record<string, unknown> | null;
         const field = (v: unknown) => (v === undefined || v === null ? null : String(v));
-        const value = r === null || typeof r !== 'object' ? { type: null, title: null, message: null } : { type: field(r.type), title: field(r.title), message: field(r.message) };
+        const value =
+          r === null || typeof r !== 'object'
+            ? { type: null, title: null, message: null }
+            : { type: field(r.type), title: field(r.title), message: field(r.message) };
         return { ok: true, value, truncated: [] };
       },
     };
@@ -154,7 +169,10 @@ class VmSession implements SessionLike {
     } catch (error) {
       const e = error as { name?: string; message?: string; stack?: string };
       const timedOut = typeof e?.message === 'string' && e.message.startsWith('Script execution timed out');
-      return { ok: false, error: classifyGuestError(timedOut ? { name: 'InternalError', message: 'interrupted' } : { name: e?.name, message: e?.message, stack: e?.stack }) };
+      return {
+        ok: false,
+        error: classifyGuestError(timedOut ? { name: 'InternalError', message: 'interrupted' } : { name: e?.name, message: e?.message, stack: e?.stack }),
+      };
     }
     const type = value === null ? 'null' : typeof value;
     return { ok: true, type, truthy: Boolean(value), ...(typeof value === 'string' && { string: value }), ...(typeof value === 'number' && { number: value }) };

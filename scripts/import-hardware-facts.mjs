@@ -70,8 +70,7 @@ function convert(record) {
   const sysctl = { ...record.sysctl, ...record.kern };
   for (const [name, value] of Object.entries(sysctl)) {
     if (typeof value === 'number' && !Number.isSafeInteger(value)) {
-      uncertain[`sysctl.${name}`] =
-        'the 64-bit value exceeds 2^53: stored as the nearest IEEE double, which is what JavaScript sees';
+      uncertain[`sysctl.${name}`] = 'the 64-bit value exceeds 2^53: stored as the nearest IEEE double, which is what JavaScript sees';
     }
   }
   if (NO_ROSETTA.has(id)) uncertain['rosetta.installed'] = 'simulated: Rosetta 2 deliberately not installed on this profile';

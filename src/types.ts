@@ -68,7 +68,6 @@ export interface PackageSignatureSummary {
   notChecked: string[];
 }
 
-
 /** One Distribution simulated on the chosen profiles. */
 export interface SimulationReport {
   path: string;
@@ -112,7 +111,8 @@ export type ResultType = 'Fatal' | 'Warn';
 export type RestartAction = 'None' | 'RecommendRestart' | 'RequireLogout' | 'RequireRestart' | 'RequireShutdown';
 
 /** Why a profile is not installable, in evaluation order. */
-export type BlockerCode = 'ARCH_UNSUPPORTED' | 'ARCH_ROSETTA_MISSING' | 'INSTALLATION_CHECK_FAILED' | 'NO_ELIGIBLE_VOLUME' | 'NO_ENABLED_DOMAIN' | 'NOTHING_INSTALLED';
+export type BlockerCode =
+  'ARCH_UNSUPPORTED' | 'ARCH_ROSETTA_MISSING' | 'INSTALLATION_CHECK_FAILED' | 'NO_ELIGIBLE_VOLUME' | 'NO_ENABLED_DOMAIN' | 'NOTHING_INSTALLED';
 
 export interface ProfileResult {
   /** Profile id. */

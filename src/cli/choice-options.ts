@@ -22,12 +22,16 @@ const MAX_ID_LENGTH = 1024;
  */
 export function withChoiceOptions<T>(y: Argv<T>): Argv<T & ChoiceArgs> {
   return y
-    .option('select', { type: 'string', requiresArg: true, describe: 'Click a choice to select it, after the default state is evaluated (repeatable, in order)' })
+    .option('select', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Click a choice to select it, after the default state is evaluated (repeatable, in order)',
+    })
     .option('deselect', { type: 'string', requiresArg: true, describe: 'Click a choice to deselect it (repeatable, in order with --select)' })
     .option('choices', {
       type: 'string',
       requiresArg: true,
-      describe: "Apply an installer choice-changes plist (as installer -applyChoiceChangesXML does) before --select/--deselect",
+      describe: 'Apply an installer choice-changes plist (as installer -applyChoiceChangesXML does) before --select/--deselect',
     }) as unknown as Argv<T & ChoiceArgs>;
 }
 
@@ -73,7 +77,10 @@ function inArgvOrder(argv: readonly string[], selects: readonly string[], desele
   for (let k = 0; k < argv.length; k++) {
     const token = argv[k]!;
     if (token === '--') break;
-    for (const [name, select] of [['--select', true], ['--deselect', false]] as const) {
+    for (const [name, select] of [
+      ['--select', true],
+      ['--deselect', false],
+    ] as const) {
       if (token === name && k + 1 < argv.length) out.push({ id: argv[++k]!, select });
       else if (token.startsWith(`${name}=`)) out.push({ id: token.slice(name.length + 1), select });
     }

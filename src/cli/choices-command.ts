@@ -16,7 +16,11 @@ export function choicesCommandBuilder(y: Argv): Argv<ChoicesArgs> {
     .positional('file', { type: 'string', demandOption: true, describe: 'Distribution XML file' })
     .option('graph', { type: 'boolean', default: false, describe: 'Print which choice attributes read which choices (what a click changes)' })
     .option('format', { alias: 'f', choices: ['mermaid', 'dot'] as const, default: 'mermaid' as const, describe: 'Graph format' })
-    .option('recover', { type: 'boolean', default: false, describe: 'Repair raw < and & in scripts instead of rejecting the file' }) as unknown as Argv<ChoicesArgs>;
+    .option('recover', {
+      type: 'boolean',
+      default: false,
+      describe: 'Repair raw < and & in scripts instead of rejecting the file',
+    }) as unknown as Argv<ChoicesArgs>;
 }
 
 /**
@@ -25,7 +29,8 @@ export function choicesCommandBuilder(y: Argv): Argv<ChoicesArgs> {
  * which the CLI turns into one line and exit 2.
  */
 export function choicesCommand(args: ChoicesArgs, write: (text: string) => void = (text) => process.stdout.write(text)): number {
-  if (!args.graph) throw new UsageError('choices: nothing to show; add --graph', { code: 'FLAG_MISSING', hint: 'distsim choices FILE --graph [--format mermaid|dot]' });
+  if (!args.graph)
+    throw new UsageError('choices: nothing to show; add --graph', { code: 'FLAG_MISSING', hint: 'distsim choices FILE --graph [--format mermaid|dot]' });
   const dist = readDistribution(String(args.file), { recover: args.recover === true });
   const graph = choiceGraph(dist);
   write(args.format === 'dot' ? renderDot(graph) : renderMermaid(graph));

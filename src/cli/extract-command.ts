@@ -19,7 +19,12 @@ export interface ExtractArgs {
 export function extractCommandBuilder(y: Argv): Argv<ExtractArgs> {
   return y
     .positional('pkg', { type: 'string', demandOption: true, describe: 'Flat package (.pkg)' })
-    .option('file', { type: 'string', array: true, requiresArg: true, describe: 'Member to print or extract (a folder extracts what it holds); default: the Distribution when printing, everything with --out' })
+    .option('file', {
+      type: 'string',
+      array: true,
+      requiresArg: true,
+      describe: 'Member to print or extract (a folder extracts what it holds); default: the Distribution when printing, everything with --out',
+    })
     .option('out', { type: 'string', requiresArg: true, describe: 'Write members under this folder (created if missing) instead of printing one' })
     .option('list', { type: 'boolean', default: false, describe: 'List the members (type, size, path) instead' }) as unknown as Argv<ExtractArgs>;
 }
@@ -120,7 +125,8 @@ function selectEntries(archive: XarArchive, wanted: string[]): XarEntry[] {
   for (const name of wanted) {
     const member = trimSlashes(name);
     const matches = all.filter((e) => e.path === member || e.path.startsWith(`${member}/`));
-    if (matches.length === 0) throw new InputError(`${archive.name}: no member ${member}`, { code: 'XAR_MEMBER_NOT_FOUND', hint: 'distsim extract PKG --list shows the members' });
+    if (matches.length === 0)
+      throw new InputError(`${archive.name}: no member ${member}`, { code: 'XAR_MEMBER_NOT_FOUND', hint: 'distsim extract PKG --list shows the members' });
     for (const e of matches) chosen.add(e);
   }
   return all.filter((e) => chosen.has(e));
@@ -157,18 +163,23 @@ function ensureFolder(root: string, parts: string[], out: string): string {
       throw new InputError(`--out ${out}: refusing the member path component ${JSON.stringify(part)}`, { code: 'EXTRACT_UNSAFE_PATH' });
     }
     const next = path.join(current, part);
-    if (path.dirname(next) !== current) throw new InputError(`--out ${out}: refusing ${JSON.stringify(part)}: it leaves the folder`, { code: 'EXTRACT_UNSAFE_PATH' });
+    if (path.dirname(next) !== current)
+      throw new InputError(`--out ${out}: refusing ${JSON.stringify(part)}: it leaves the folder`, { code: 'EXTRACT_UNSAFE_PATH' });
     let stat;
     try {
       stat = lstatSync(next);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(`--out ${out}: ${describeFsError(error)}`, { code: 'OUTPUT_UNWRITABLE', cause: error });
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new InputError(`--out ${out}: ${describeFsError(error)}`, { code: 'OUTPUT_UNWRITABLE', cause: error });
     }
     if (stat === undefined) {
       try {
         mkdirSync(next);
       } catch (error) {
-        throw new InputError(`--out ${out}: cannot create ${path.relative(root, next)}: ${describeFsError(error)}`, { code: 'OUTPUT_UNWRITABLE', cause: error });
+        throw new InputError(`--out ${out}: cannot create ${path.relative(root, next)}: ${describeFsError(error)}`, {
+          code: 'OUTPUT_UNWRITABLE',
+          cause: error,
+        });
       }
     } else if (stat.isSymbolicLink()) {
       throw new InputError(`--out ${out}: ${path.relative(root, next)} is a symbolic link; refusing to write through it`, { code: 'EXTRACT_UNSAFE_PATH' });

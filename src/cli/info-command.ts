@@ -18,7 +18,11 @@ export function infoCommandBuilder(y: Argv): Argv<InfoArgs> {
   return y
     .positional('pkg', { type: 'string', demandOption: true, describe: 'Flat package (.pkg): product archive or component package' })
     .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format' })
-    .option('now', { type: 'string', requiresArg: true, describe: 'Date the certificates are checked against (ISO, UTC unless an offset is given); default 2026-01-01T00:00:00Z' }) as unknown as Argv<InfoArgs>;
+    .option('now', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Date the certificates are checked against (ISO, UTC unless an offset is given); default 2026-01-01T00:00:00Z',
+    }) as unknown as Argv<InfoArgs>;
 }
 
 /** The JSON document of `distsim info --format json`. */
@@ -108,7 +112,9 @@ export function renderInfo(report: PackageInfoReport): string {
     const versioned = new Set(c.bundleVersionIds);
     for (const b of c.bundles) {
       if (!versioned.has(b.id)) continue;
-      lines.push(`      bundle ${t(b.id)} ${t(b.CFBundleShortVersionString ?? '?')} (${t(b.CFBundleVersion ?? '?')})${b.path === null ? '' : `  ${t(b.path)}`}`);
+      lines.push(
+        `      bundle ${t(b.id)} ${t(b.CFBundleShortVersionString ?? '?')} (${t(b.CFBundleVersion ?? '?')})${b.path === null ? '' : `  ${t(b.path)}`}`,
+      );
     }
   }
   row('localizations', report.localizations.length === 0 ? 'none' : report.localizations.map(t).join(', '));
@@ -126,6 +132,8 @@ function describeBlock(block: SignatureBlockFacts, lines: string[], t: (text: st
 
 function describeCertificate(cert: CertificateFacts, t: (text: string | null) => string): string {
   if (cert.problem !== null) return t(cert.problem);
-  const extras = [cert.teamId === null ? undefined : `team ${t(cert.teamId)}`, cert.developerIdInstaller ? 'Developer ID Installer' : undefined].filter((e) => e !== undefined);
+  const extras = [cert.teamId === null ? undefined : `team ${t(cert.teamId)}`, cert.developerIdInstaller ? 'Developer ID Installer' : undefined].filter(
+    (e) => e !== undefined,
+  );
   return `${t(cert.commonName ?? cert.subject)}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}; issued by ${t(cert.issuerCommonName ?? cert.issuer)}; valid ${cert.validFrom} to ${cert.validTo}${cert.validAtNow ? '' : ', NOT valid at --now'}`;
 }

@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await yargs(argv)
       .scriptName('distsim')
-      .usage('$0 <command> [options]\n\nSimulate the macOS Installer\'s Distribution JavaScript on simulated Macs.')
+      .usage("$0 <command> [options]\n\nSimulate the macOS Installer's Distribution JavaScript on simulated Macs.")
       .command('run [files..]', 'Simulate Distribution files on hardware profiles', runCommandBuilder, async (args) => {
         exitCode = await runCommand(args as unknown as RunArgs, argv);
       })
@@ -35,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
       .command('choices <file>', 'Show which choice attributes read which choices (--graph)', choicesCommandBuilder, (args) => {
         exitCode = choicesCommand(args as unknown as ChoicesArgs);
       })
-      .command('synthesize', "Print the Distribution productbuild writes for a requirements plist", synthesizeCommandBuilder, (args) => {
+      .command('synthesize', 'Print the Distribution productbuild writes for a requirements plist', synthesizeCommandBuilder, (args) => {
         exitCode = synthesizeCommand(args as unknown as SynthesizeArgs);
       })
       .command('info <pkg>', 'Show a flat package: members, Distribution, components, checksum and signature facts', infoCommandBuilder, (args) => {
@@ -91,4 +91,3 @@ function report(error: unknown, debug: boolean): number {
   say(debug && e?.stack ? e.stack : 'Run again with --debug for the stack trace, and please report it.');
   return 3;
 }
-

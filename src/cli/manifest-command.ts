@@ -29,11 +29,28 @@ export function manifestCommandBuilder(y: Argv): Argv<ManifestArgs> {
   return y
     .positional('pkg', { type: 'string', demandOption: true, describe: 'Flat package (.pkg) the manifest describes' })
     .option('url', { type: 'string', requiresArg: true, describe: 'Where devices download the package (items[0].assets[0].url)' })
-    .option('chunk-size', { type: 'string', requiresArg: true, describe: `Bytes hashed per chunk (default ${DEFAULT_CHUNK_SIZE}, 10 MiB; clamped to the package size)` })
-    .option('hash', { choices: ['md5', 'sha256'] as const, default: 'md5' as const, describe: 'Chunk hash: md5 (md5-size, md5s) or sha256 (sha256-size, sha256s)' })
+    .option('chunk-size', {
+      type: 'string',
+      requiresArg: true,
+      describe: `Bytes hashed per chunk (default ${DEFAULT_CHUNK_SIZE}, 10 MiB; clamped to the package size)`,
+    })
+    .option('hash', {
+      choices: ['md5', 'sha256'] as const,
+      default: 'md5' as const,
+      describe: 'Chunk hash: md5 (md5-size, md5s) or sha256 (sha256-size, sha256s)',
+    })
     .option('metadata', { type: 'boolean', default: true, describe: 'Write items[0].metadata from the package (--no-metadata: assets only)' })
-    .option('check', { type: 'string', requiresArg: true, describe: 'Verify this manifest against the package instead: exit 1 naming the first chunk that differs' })
-    .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'Write the manifest to this file instead of stdout (replaced atomically)' }) as unknown as Argv<ManifestArgs>;
+    .option('check', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Verify this manifest against the package instead: exit 1 naming the first chunk that differs',
+    })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      requiresArg: true,
+      describe: 'Write the manifest to this file instead of stdout (replaced atomically)',
+    }) as unknown as Argv<ManifestArgs>;
 }
 
 /**
@@ -47,7 +64,11 @@ export function manifestCommand(args: ManifestArgs, write: (text: string) => voi
   const check = lastValue(args.check);
   if (check !== undefined) return checkCommand(String(check), pkg, write);
   const url = lastValue(args.url);
-  if (url === undefined) throw new UsageError('manifest: --url is required to write a manifest', { code: 'FLAG_MISSING', hint: 'distsim manifest PKG --url https://example.com/pkgs/widget.pkg' });
+  if (url === undefined)
+    throw new UsageError('manifest: --url is required to write a manifest', {
+      code: 'FLAG_MISSING',
+      hint: 'distsim manifest PKG --url https://example.com/pkgs/widget.pkg',
+    });
   const urlText = String(url);
   if (!URL.canParse(urlText)) throw new InputError(`--url ${terminalText(urlText, 80)}: not an absolute URL`, { code: 'FLAG_INVALID' });
   const chunkSize = integerFlag('--chunk-size', args.chunkSize, { min: 1, max: MAX_CHUNK_SIZE }, DEFAULT_CHUNK_SIZE);
@@ -81,7 +102,9 @@ function checkCommand(manifestFile: string, pkg: string, write: (text: string) =
   }
   const result = withFlag(`${manifestFile}: `, () => checkManifest(text, pkg));
   if (result.ok) {
-    write(`${terminalText(manifestFile)} matches ${terminalText(pkg)}: ${result.chunks} ${result.hash} chunk${result.chunks === 1 ? '' : 's'}, ${result.size} bytes\n`);
+    write(
+      `${terminalText(manifestFile)} matches ${terminalText(pkg)}: ${result.chunks} ${result.hash} chunk${result.chunks === 1 ? '' : 's'}, ${result.size} bytes\n`,
+    );
     return 0;
   }
   write(`${terminalText(manifestFile)} does not match ${terminalText(pkg)}: ${terminalText(result.message)}\n`);

@@ -19,9 +19,21 @@ export function withProfileOptions<T>(y: Argv<T>, { selection = true }: { select
   let out = y
     .option('profile-file', { type: 'string', array: true, describe: 'Also load a profile from this JSON file (repeatable)', requiresArg: true })
     .option('profiles-dir', { type: 'string', array: true, describe: 'Also load every profile in this directory (repeatable)', requiresArg: true })
-    .option('where', { type: 'string', array: true, describe: "Select profiles, e.g. 'arch=arm64 os>=13 <15 rosetta=false' (repeatable: any matches)", requiresArg: true })
+    .option('where', {
+      type: 'string',
+      array: true,
+      describe: "Select profiles, e.g. 'arch=arm64 os>=13 <15 rosetta=false' (repeatable: any matches)",
+      requiresArg: true,
+    })
     .option('set', { type: 'string', array: true, describe: 'Override a profile field, e.g. sysctl.hw.memsize=4294967296 (repeatable)', requiresArg: true });
-  if (selection) out = out.option('profile', { alias: 'p', type: 'string', array: true, describe: 'Profile id to simulate (repeatable; default: every built-in profile)', requiresArg: true });
+  if (selection)
+    out = out.option('profile', {
+      alias: 'p',
+      type: 'string',
+      array: true,
+      describe: 'Profile id to simulate (repeatable; default: every built-in profile)',
+      requiresArg: true,
+    });
   return out as Argv<T & ProfileArgs>;
 }
 
@@ -50,7 +62,10 @@ export function chooseProfiles(args: ProfileArgs): Profile[] {
       if (found.kind === 'found') return byId.get(found.id)!;
       const shown = abbreviate(given);
       if (found.kind === 'ambiguous') {
-        throw new InputError(`profile '${shown}' is ambiguous: ${found.matches.length} profile ids start with it (${listed(found.matches, 10)})`, { code: 'PROFILE_AMBIGUOUS', hint: 'give more of the id (see: distsim profiles list)' });
+        throw new InputError(`profile '${shown}' is ambiguous: ${found.matches.length} profile ids start with it (${listed(found.matches, 10)})`, {
+          code: 'PROFILE_AMBIGUOUS',
+          hint: 'give more of the id (see: distsim profiles list)',
+        });
       }
       const guess = found.suggestions.length > 0 ? ` Did you mean ${found.suggestions.join(', ')}?` : ` Known profiles: ${listed(ids)}`;
       throw new InputError(`unknown profile '${shown}'.${guess}`, { code: 'PROFILE_UNKNOWN', hint: 'see: distsim profiles list' });
@@ -59,9 +74,14 @@ export function chooseProfiles(args: ProfileArgs): Profile[] {
     chosen = all;
   }
   if (args.where && args.where.length > 0) {
-    chosen = selectProfiles(chosen, args.where.map((expr) => withFlag('--where: ', () => parseWhere(expr))));
+    chosen = selectProfiles(
+      chosen,
+      args.where.map((expr) => withFlag('--where: ', () => parseWhere(expr))),
+    );
     if (chosen.length === 0) {
-      throw new InputError(`no profile matches --where ${args.where.map((w) => `'${w}'`).join(' ')} (see: distsim profiles list)`, { code: 'NO_PROFILES_SELECTED' });
+      throw new InputError(`no profile matches --where ${args.where.map((w) => `'${w}'`).join(' ')} (see: distsim profiles list)`, {
+        code: 'NO_PROFILES_SELECTED',
+      });
     }
   }
   if (args.set && args.set.length > 0) chosen = chosen.map((p) => withFlag('--set ', () => applyOverrides(p, args.set!)));

@@ -20,7 +20,9 @@ export function profilesCommandBuilder(y: Argv): Argv {
       'Print one profile as JSON, after extends and --set',
       (c) =>
         withProfileOptions(
-          c.positional('id', { type: 'string', demandOption: true }).option('translated', { type: 'boolean', default: false, describe: 'Show the sysctl values a script sees under Rosetta 2' }),
+          c
+            .positional('id', { type: 'string', demandOption: true })
+            .option('translated', { type: 'boolean', default: false, describe: 'Show the sysctl values a script sees under Rosetta 2' }),
           { selection: false },
         ),
       (args) => {
@@ -49,7 +51,8 @@ export function listProfiles(args: ProfileArgs & { format: 'text' | 'json' }): s
 export function showProfile(args: ProfileArgs & { id: string; translated: boolean }): string {
   const [profile] = chooseProfiles({ ...args, profile: [args.id] });
   if (!profile) throw new InputError(`unknown profile '${args.id}'`, { code: 'PROFILE_UNKNOWN' });
-  if (args.translated && profile.arch !== 'arm64') throw new InputError(`--translated: ${profile.id} is ${profile.arch}, not Apple silicon; it never runs under Rosetta`, { code: 'FLAG_INVALID' });
+  if (args.translated && profile.arch !== 'arm64')
+    throw new InputError(`--translated: ${profile.id} is ${profile.arch}, not Apple silicon; it never runs under Rosetta`, { code: 'FLAG_INVALID' });
   const shown = args.translated ? { ...profile, sysctl: sysctlView(profile, true) } : profile;
   return JSON.stringify(shown, null, 2) + '\n';
 }

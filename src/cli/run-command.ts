@@ -57,26 +57,70 @@ export const FLAG_RANGES = {
 
 export function runCommandBuilder(y: Argv): Argv<RunArgs> {
   const r = FLAG_RANGES;
-  return withChoiceOptions(withProfileOptions(
-    y
-      .positional('files', { type: 'string', array: true, describe: 'Distribution XML file(s) or flat packages (.pkg)' })
-      .option('resources', { type: 'string', requiresArg: true, describe: 'Folder of <lang>.lproj string tables (or a pkgutil --expand folder) for bare Distributions' })
-      .option('product', { type: 'string', requiresArg: true, describe: 'Also simulate the Distribution productbuild writes for this requirements plist' })
-      .option('format', { alias: 'f', choices: FORMATS, default: 'text' as Format, describe: 'Output format' })
-      .option('policy', { type: 'string', array: true, requiresArg: true, describe: 'Set a policy for undocumented Installer behaviour, name=value (see README)' })
-      .option('recover', { type: 'boolean', default: false, describe: 'Repair raw < and & in scripts (with a warning) instead of rejecting the file' })
-      .option('timeout', { type: 'string', requiresArg: true, describe: `Time limit of one evaluation, ms of deterministic work (${r.timeout.min} to ${r.timeout.max}; default ${DEFAULT_LIMITS.timeoutMs})` })
-      .option('hard-timeout', { type: 'string', requiresArg: true, describe: `Wall-clock limit enforced by stopping the worker, ms (${r.hardTimeout.min} to ${r.hardTimeout.max}; default ${DEFAULT_LIMITS.hardTimeoutMs})` })
-      .option('memory-limit', { type: 'string', requiresArg: true, describe: `JavaScript heap per profile, MiB (${r.memoryLimit.min} to ${r.memoryLimit.max}; default ${DEFAULT_LIMITS.memoryBytes / 1048576})` })
-      .option('stack-limit', { type: 'string', requiresArg: true, describe: `JavaScript stack, KiB (${r.stackLimit.min} to ${r.stackLimit.max}; default ${DEFAULT_LIMITS.stackBytes / 1024})` })
-      .option('jobs', { alias: 'j', type: 'string', requiresArg: true, describe: `Worker threads (${r.jobs.min} to ${r.jobs.max}; default: CPU cores)` })
-      .option('now', { type: 'string', requiresArg: true, describe: 'Guest clock (ISO date, UTC unless an offset is given); default 2026-01-01T00:00:00Z for reproducible runs' })
-      .option('seed', { type: 'string', requiresArg: true, describe: `Seed of the guest Math.random (${r.seed.min} to ${r.seed.max}; default ${DEFAULT_SEED})` })
-      .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'List info-level diagnostics in text output' })
-      .option('color', { type: 'boolean', describe: 'Colour text output (default: when stdout is a terminal and NO_COLOR is unset)' })
-      .option('fail-on', { choices: FAIL_ON_CHOICES, default: 'never' as FailOn, describe: 'Exit 1 when the completed run has: an error diagnostic, a warning or error, a profile that cannot install, or never' })
-      .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'Write the report to this file instead of stdout (replaced atomically when complete)' }),
-  )) as unknown as Argv<RunArgs>;
+  return withChoiceOptions(
+    withProfileOptions(
+      y
+        .positional('files', { type: 'string', array: true, describe: 'Distribution XML file(s) or flat packages (.pkg)' })
+        .option('resources', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Folder of <lang>.lproj string tables (or a pkgutil --expand folder) for bare Distributions',
+        })
+        .option('product', { type: 'string', requiresArg: true, describe: 'Also simulate the Distribution productbuild writes for this requirements plist' })
+        .option('format', { alias: 'f', choices: FORMATS, default: 'text' as Format, describe: 'Output format' })
+        .option('policy', {
+          type: 'string',
+          array: true,
+          requiresArg: true,
+          describe: 'Set a policy for undocumented Installer behaviour, name=value (see README)',
+        })
+        .option('recover', { type: 'boolean', default: false, describe: 'Repair raw < and & in scripts (with a warning) instead of rejecting the file' })
+        .option('timeout', {
+          type: 'string',
+          requiresArg: true,
+          describe: `Time limit of one evaluation, ms of deterministic work (${r.timeout.min} to ${r.timeout.max}; default ${DEFAULT_LIMITS.timeoutMs})`,
+        })
+        .option('hard-timeout', {
+          type: 'string',
+          requiresArg: true,
+          describe: `Wall-clock limit enforced by stopping the worker, ms (${r.hardTimeout.min} to ${r.hardTimeout.max}; default ${DEFAULT_LIMITS.hardTimeoutMs})`,
+        })
+        .option('memory-limit', {
+          type: 'string',
+          requiresArg: true,
+          describe: `JavaScript heap per profile, MiB (${r.memoryLimit.min} to ${r.memoryLimit.max}; default ${DEFAULT_LIMITS.memoryBytes / 1048576})`,
+        })
+        .option('stack-limit', {
+          type: 'string',
+          requiresArg: true,
+          describe: `JavaScript stack, KiB (${r.stackLimit.min} to ${r.stackLimit.max}; default ${DEFAULT_LIMITS.stackBytes / 1024})`,
+        })
+        .option('jobs', { alias: 'j', type: 'string', requiresArg: true, describe: `Worker threads (${r.jobs.min} to ${r.jobs.max}; default: CPU cores)` })
+        .option('now', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Guest clock (ISO date, UTC unless an offset is given); default 2026-01-01T00:00:00Z for reproducible runs',
+        })
+        .option('seed', {
+          type: 'string',
+          requiresArg: true,
+          describe: `Seed of the guest Math.random (${r.seed.min} to ${r.seed.max}; default ${DEFAULT_SEED})`,
+        })
+        .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'List info-level diagnostics in text output' })
+        .option('color', { type: 'boolean', describe: 'Colour text output (default: when stdout is a terminal and NO_COLOR is unset)' })
+        .option('fail-on', {
+          choices: FAIL_ON_CHOICES,
+          default: 'never' as FailOn,
+          describe: 'Exit 1 when the completed run has: an error diagnostic, a warning or error, a profile that cannot install, or never',
+        })
+        .option('output', {
+          alias: 'o',
+          type: 'string',
+          requiresArg: true,
+          describe: 'Write the report to this file instead of stdout (replaced atomically when complete)',
+        }),
+    ),
+  ) as unknown as Argv<RunArgs>;
 }
 
 /** Every flag of `run`, checked: an InputError naming the flag for the first bad one. */
@@ -85,7 +129,9 @@ export function runSettings(args: RunArgs) {
   const flag = (name: keyof RunArgs): unknown => (Object.hasOwn(args, name) ? args[name] : undefined);
   const r = FLAG_RANGES;
   const policyFlags = flag('policy');
-  const policies = withFlag('--policy ', () => parsePolicies(Array.isArray(policyFlags) ? policyFlags.map(String) : policyFlags === undefined ? [] : [String(policyFlags)]));
+  const policies = withFlag('--policy ', () =>
+    parsePolicies(Array.isArray(policyFlags) ? policyFlags.map(String) : policyFlags === undefined ? [] : [String(policyFlags)]),
+  );
   const memoryMiB = integerFlag('--memory-limit', flag('memoryLimit'), r.memoryLimit, DEFAULT_LIMITS.memoryBytes / 1048576);
   const limits = {
     timeoutMs: integerFlag('--timeout', flag('timeout'), r.timeout, DEFAULT_LIMITS.timeoutMs),
@@ -120,7 +166,11 @@ export async function runCommand(args: RunArgs, argv?: readonly string[]): Promi
   if (files.length === 0 && product === undefined) throw new InputError('nothing to simulate: give Distribution files or --product FILE', { code: 'USAGE' });
   const resources = lastValue(Object.hasOwn(args, 'resources') ? args.resources : undefined);
   const inputs = files.map((file) =>
-    readDistributionInput(file, { recover: args.recover, ...(resources !== undefined && { resourcesDir: String(resources) }), ...(options.now !== undefined && { now: options.now }) }),
+    readDistributionInput(file, {
+      recover: args.recover,
+      ...(resources !== undefined && { resourcesDir: String(resources) }),
+      ...(options.now !== undefined && { now: options.now }),
+    }),
   );
   if (product !== undefined) inputs.push(productInput(String(product)));
   for (const input of inputs) {
@@ -134,7 +184,11 @@ export async function runCommand(args: RunArgs, argv?: readonly string[]): Promi
   const progress = progressBar(distributions.filter((d) => !isInputFailure(d)).length * profiles.length);
   let report;
   try {
-    report = await simulateRun(distributions, profiles, { ...options, ...(choiceChanges && { choiceChanges }), ...(progress && { onProgress: progress.update }) });
+    report = await simulateRun(distributions, profiles, {
+      ...options,
+      ...(choiceChanges && { choiceChanges }),
+      ...(progress && { onProgress: progress.update }),
+    });
   } finally {
     progress?.done();
   }
@@ -147,7 +201,8 @@ export async function runCommand(args: RunArgs, argv?: readonly string[]): Promi
     ...(args.failOn !== 'never' && { junitFailOn: [args.failOn] }),
   });
   // The plist and installer formats carry no diagnostics: their warnings go to stderr.
-  if (SINGLE_RESULT_FORMATS.has(args.format)) for (const line of diagnosticLines(report, { verbose: args.verbose })) process.stderr.write(`${terminalLines(line)}\n`);
+  if (SINGLE_RESULT_FORMATS.has(args.format))
+    for (const line of diagnosticLines(report, { verbose: args.verbose })) process.stderr.write(`${terminalLines(line)}\n`);
   if (output !== undefined) withFlag('-o ', () => output.write(text));
   else process.stdout.write(text);
   return exitCode(report, { failOn: args.failOn });

@@ -22,10 +22,25 @@ export function snapshotCommandBuilder(y: Argv): Argv<SnapshotArgs> {
   return withProfileOptions(
     y
       .positional('files', { type: 'string', array: true, describe: 'Distribution XML file(s)', demandOption: true })
-      .option('policy', { type: 'string', array: true, requiresArg: true, describe: 'Set a policy for undocumented Installer behaviour, name=value (recorded in the file)' })
+      .option('policy', {
+        type: 'string',
+        array: true,
+        requiresArg: true,
+        describe: 'Set a policy for undocumented Installer behaviour, name=value (recorded in the file)',
+      })
       .option('recover', { type: 'boolean', default: false, describe: 'Repair raw < and & in scripts (recorded in the file)' })
-      .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'Write the expectation file here (paths in it are relative to its directory; replaced atomically)' })
-      .option('jobs', { alias: 'j', type: 'string', requiresArg: true, describe: `Worker threads (${FLAG_RANGES.jobs.min} to ${FLAG_RANGES.jobs.max}; default: CPU cores)` }),
+      .option('output', {
+        alias: 'o',
+        type: 'string',
+        requiresArg: true,
+        describe: 'Write the expectation file here (paths in it are relative to its directory; replaced atomically)',
+      })
+      .option('jobs', {
+        alias: 'j',
+        type: 'string',
+        requiresArg: true,
+        describe: `Worker threads (${FLAG_RANGES.jobs.min} to ${FLAG_RANGES.jobs.max}; default: CPU cores)`,
+      }),
   ) as unknown as Argv<SnapshotArgs>;
 }
 
@@ -43,7 +58,8 @@ export async function snapshotCommand(args: SnapshotArgs): Promise<number> {
   const inputs = args.files.map((file) => readDistributionInput(String(file), { recover: args.recover }));
   const failed = inputs.find((input): input is InputFailure => 'error' in input);
   // A file that cannot be read has no outcomes to record.
-  if (failed !== undefined) throw new InputError(failed.error.message, { code: failed.error.code, ...(failed.error.hint !== null && { hint: failed.error.hint }) });
+  if (failed !== undefined)
+    throw new InputError(failed.error.message, { code: failed.error.code, ...(failed.error.hint !== null && { hint: failed.error.hint }) });
   const profiles = chooseProfiles(args);
   const report = await simulateRun(inputs, profiles, { policies, ...(workers !== undefined && { workers }) });
   // The YAML writer is loaded only here, so other commands do not pay for it at start-up.

@@ -12,7 +12,12 @@ export function synthesizeCommandBuilder(y: Argv): Argv<SynthesizeArgs> {
   // productbuild's own flag is --version; inside this command it is the product's, not distsim's.
   return y
     .version(false)
-    .option('product', { type: 'string', demandOption: true, requiresArg: true, describe: 'productbuild requirements property list (productbuild --product FILE)' })
+    .option('product', {
+      type: 'string',
+      demandOption: true,
+      requiresArg: true,
+      describe: 'productbuild requirements property list (productbuild --product FILE)',
+    })
     .option('identifier', { type: 'string', requiresArg: true, describe: 'Product and package identifier (productbuild --identifier)' })
     .option('version', { type: 'string', requiresArg: true, describe: 'Product and package version (productbuild --version)' })
     .option('title', { type: 'string', requiresArg: true, describe: 'The <title>' }) as unknown as Argv<SynthesizeArgs>;

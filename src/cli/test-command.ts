@@ -27,8 +27,18 @@ export function testCommandBuilder(y: Argv): Argv<TestArgs> {
   return y
     .positional('specs', { type: 'string', array: true, describe: 'Expectation file(s), YAML or JSON', demandOption: true })
     .option('format', { alias: 'f', choices: TEST_FORMATS, default: 'text' as const, describe: 'Output format' })
-    .option('output', { alias: 'o', type: 'string', requiresArg: true, describe: 'Write the report to this file instead of stdout (replaced atomically when complete)' })
-    .option('jobs', { alias: 'j', type: 'string', requiresArg: true, describe: `Worker threads (${FLAG_RANGES.jobs.min} to ${FLAG_RANGES.jobs.max}; default: CPU cores)` }) as unknown as Argv<TestArgs>;
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      requiresArg: true,
+      describe: 'Write the report to this file instead of stdout (replaced atomically when complete)',
+    })
+    .option('jobs', {
+      alias: 'j',
+      type: 'string',
+      requiresArg: true,
+      describe: `Worker threads (${FLAG_RANGES.jobs.min} to ${FLAG_RANGES.jobs.max}; default: CPU cores)`,
+    }) as unknown as Argv<TestArgs>;
 }
 
 /**

@@ -59,9 +59,13 @@ export class DiagnosticSink {
     for (const [code, count] of this.perCode) {
       if (count <= MAX_DIAGNOSTICS_PER_CODE) continue;
       out.push(
-        createDiagnostic('DIAGNOSTICS_SUPPRESSED', `${count - MAX_DIAGNOSTICS_PER_CODE} more ${code} diagnostics were not listed (at most ${MAX_DIAGNOSTICS_PER_CODE} per code)`, {
-          args: { code, suppressed: count - MAX_DIAGNOSTICS_PER_CODE },
-        }),
+        createDiagnostic(
+          'DIAGNOSTICS_SUPPRESSED',
+          `${count - MAX_DIAGNOSTICS_PER_CODE} more ${code} diagnostics were not listed (at most ${MAX_DIAGNOSTICS_PER_CODE} per code)`,
+          {
+            args: { code, suppressed: count - MAX_DIAGNOSTICS_PER_CODE },
+          },
+        ),
       );
     }
     return out;

@@ -27,10 +27,14 @@ export function checkCrossReferences(refs: References, sink: StaticDiagnostics):
       const choice = refs.choices.get(node.choice);
       if (!choice) {
         const shown = quote(node.choice);
-        sink.report('OUTLINE_UNKNOWN_CHOICE', () => `the choices-outline names choice '${shown}', which is not defined; the line is skipped`, () => ({
-          location: { file: refs.path, ...node.position },
-          args: { choice: shown },
-        }));
+        sink.report(
+          'OUTLINE_UNKNOWN_CHOICE',
+          () => `the choices-outline names choice '${shown}', which is not defined; the line is skipped`,
+          () => ({
+            location: { file: refs.path, ...node.position },
+            args: { choice: shown },
+          }),
+        );
       } else {
         for (const id of choice.pkgRefs) {
           const list = usedBy.get(id);
@@ -46,20 +50,29 @@ export function checkCrossReferences(refs: References, sink: StaticDiagnostics):
   for (const choice of refs.choices.values()) {
     if (listed.has(choice.id)) continue;
     const shown = quote(choice.id);
-    sink.report('CHOICE_NOT_IN_OUTLINE', () => `choice '${shown}' is not in the choices-outline; it is ignored`, () => ({
-      location: { file: refs.path, ...choice.position },
-      args: { choice: shown },
-    }));
+    sink.report(
+      'CHOICE_NOT_IN_OUTLINE',
+      () => `choice '${shown}' is not in the choices-outline; it is ignored`,
+      () => ({
+        location: { file: refs.path, ...choice.position },
+        args: { choice: shown },
+      }),
+    );
   }
 
   for (const [id, choiceIds] of usedBy) {
     const ref = refs.pkgRefs.get(id);
     if (ref?.path) continue;
-    const names = choiceIds.slice(0, NAMED_CHOICES).map(quote).join(', ') + (choiceIds.length > NAMED_CHOICES ? ` and ${choiceIds.length - NAMED_CHOICES} more` : '');
+    const names =
+      choiceIds.slice(0, NAMED_CHOICES).map(quote).join(', ') + (choiceIds.length > NAMED_CHOICES ? ` and ${choiceIds.length - NAMED_CHOICES} more` : '');
     const shown = quote(id);
-    sink.report('PKG_REF_UNDEFINED', () => `pkg-ref '${shown}' (used by ${names}) has no definition with a package path`, () => ({
-      ...(ref && { location: { file: refs.path, ...ref.position } }),
-      args: { pkgRef: shown },
-    }));
+    sink.report(
+      'PKG_REF_UNDEFINED',
+      () => `pkg-ref '${shown}' (used by ${names}) has no definition with a package path`,
+      () => ({
+        ...(ref && { location: { file: refs.path, ...ref.position } }),
+        args: { pkgRef: shown },
+      }),
+    );
   }
 }

@@ -1,6 +1,15 @@
 import { MAX_NESTING } from './limits.js';
 import { LineIndex } from './source-text.js';
-import { describeChar, isXmlSpace, referenceLength, scanEndTag, scanStartTag, type RawAttribute, type TagFailure, type WellFormednessProblem } from './xml-scan.js';
+import {
+  describeChar,
+  isXmlSpace,
+  referenceLength,
+  scanEndTag,
+  scanStartTag,
+  type RawAttribute,
+  type TagFailure,
+  type WellFormednessProblem,
+} from './xml-scan.js';
 
 /** An element, with the offsets the model builder reads its attributes and text from. */
 export interface ElementNode {
@@ -104,7 +113,8 @@ export function scanDocument(text: string, sink?: ElementSink): DocumentScan {
     } else if (text.startsWith('<?', i)) {
       const close = text.indexOf('?>', i + 2);
       if (close === -1) note(i, () => 'processing instruction is not closed (missing ?>)');
-      else if (i !== start && /^xml(?=[\s?])/.test(text.slice(i + 2, i + 6))) note(i, () => 'the XML declaration <?xml ...?> is only allowed at the very start of the file');
+      else if (i !== start && /^xml(?=[\s?])/.test(text.slice(i + 2, i + 6)))
+        note(i, () => 'the XML declaration <?xml ...?> is only allowed at the very start of the file');
       i = close === -1 ? n : close + 2;
     } else if (text.startsWith('<!', i)) {
       const close = declarationEnd(text, i);
@@ -114,7 +124,8 @@ export function scanDocument(text: string, sink?: ElementSink): DocumentScan {
         note(at, () => (doctype ? 'a DOCTYPE after the root element started' : "'<!' starts no comment, CDATA section or DOCTYPE here"));
       } else {
         const entity = text.slice(i, close).indexOf('<!ENTITY');
-        if (entity !== -1) note(i + entity, () => 'entity declarations are not supported (a Distribution never needs them, and they allow entity-expansion attacks)');
+        if (entity !== -1)
+          note(i + entity, () => 'entity declarations are not supported (a Distribution never needs them, and they allow entity-expansion attacks)');
       }
       i = close;
     } else if (text.charCodeAt(i + 1) === 0x2f /* / */) {
@@ -201,7 +212,8 @@ function checkAttributes(text: string, attributes: readonly RawAttribute[], note
       const v = text.charCodeAt(j);
       const at = j;
       if (v === 0x3c) return note(at, () => `'<' is not allowed in the value of attribute '${attr.name}'`);
-      if (v === 0x26 && referenceLength(text, j) === 0) return note(at, () => `'&' in the value of attribute '${attr.name}' does not start an entity reference`);
+      if (v === 0x26 && referenceLength(text, j) === 0)
+        return note(at, () => `'&' in the value of attribute '${attr.name}' does not start an entity reference`);
     }
   }
 }

@@ -71,13 +71,31 @@ export class StringTables {
 
 /** Old-style `.lproj` names the Installer still accepts beside ISO codes. */
 const LEGACY_NAMES = new Map([
-  ['english', 'en'], ['french', 'fr'], ['german', 'de'], ['japanese', 'ja'], ['spanish', 'es'], ['italian', 'it'], ['dutch', 'nl'],
-  ['portuguese', 'pt'], ['swedish', 'sv'], ['danish', 'da'], ['finnish', 'fi'], ['norwegian', 'nb'], ['korean', 'ko'], ['russian', 'ru'],
+  ['english', 'en'],
+  ['french', 'fr'],
+  ['german', 'de'],
+  ['japanese', 'ja'],
+  ['spanish', 'es'],
+  ['italian', 'it'],
+  ['dutch', 'nl'],
+  ['portuguese', 'pt'],
+  ['swedish', 'sv'],
+  ['danish', 'da'],
+  ['finnish', 'fi'],
+  ['norwegian', 'nb'],
+  ['korean', 'ko'],
+  ['russian', 'ru'],
   ['polish', 'pl'],
 ]);
 
 /** Chinese regions imply a script: `zh_CN` is Simplified, `zh_TW` Traditional (as Cocoa maps them). */
-const CHINESE_SCRIPT_BY_REGION = new Map([['cn', 'hans'], ['sg', 'hans'], ['tw', 'hant'], ['hk', 'hant'], ['mo', 'hant']]);
+const CHINESE_SCRIPT_BY_REGION = new Map([
+  ['cn', 'hans'],
+  ['sg', 'hans'],
+  ['tw', 'hant'],
+  ['hk', 'hant'],
+  ['mo', 'hant'],
+]);
 
 /** Preferred languages considered (macOS lists a handful; a profile could list millions). */
 const MAX_PREFERRED_LANGUAGES = 32;

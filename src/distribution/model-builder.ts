@@ -40,9 +40,27 @@ const ROOTS = new Set(['installer-gui-script', 'installer-script']);
 
 /** Root children the Installer knows (Apple's Distribution XML reference), including the reserved ones. */
 const KNOWN_ELEMENTS = [
-  'allowed-os-versions', 'auxinfo', 'background', 'background-darkAqua', 'choice', 'choices-outline', 'conclusion', 'domains',
-  'installation-check', 'license', 'localization', 'locator', 'options', 'pkg-ref', 'product', 'readme', 'script', 'tags',
-  'title', 'volume-check', 'welcome',
+  'allowed-os-versions',
+  'auxinfo',
+  'background',
+  'background-darkAqua',
+  'choice',
+  'choices-outline',
+  'conclusion',
+  'domains',
+  'installation-check',
+  'license',
+  'localization',
+  'locator',
+  'options',
+  'pkg-ref',
+  'product',
+  'readme',
+  'script',
+  'tags',
+  'title',
+  'volume-check',
+  'welcome',
 ];
 const KNOWN = new Set(KNOWN_ELEMENTS);
 
@@ -164,10 +182,14 @@ export class ModelBuilder implements ElementSink {
     checkCrossReferences({ path: this.path, outline, choices: this.choices, pkgRefs: this.pkgRefs }, this.sink);
     if (this.options.requireScripts === false && this.evaluables.length > 0) {
       const first = this.evaluables[0]!;
-      this.sink.report('REQUIRE_SCRIPTS_FALSE_WITH_SCRIPTS', () => `require-scripts="false" but ${first.source} is JavaScript; evaluated anyway`, () => ({
-        location: { file: this.path, ...first.position },
-        source: first.source,
-      }));
+      this.sink.report(
+        'REQUIRE_SCRIPTS_FALSE_WITH_SCRIPTS',
+        () => `require-scripts="false" but ${first.source} is JavaScript; evaluated anyway`,
+        () => ({
+          location: { file: this.path, ...first.position },
+          source: first.source,
+        }),
+      );
     }
     checkApiUsage({ path: this.path, evaluables: this.evaluables, choices }, codeOffsetToSource, this.sink);
     const title = this.titleKey === undefined ? undefined : this.strings.localize(this.titleKey);
@@ -247,10 +269,15 @@ export class ModelBuilder implements ElementSink {
     this.sink.add('XML_UNKNOWN_ELEMENT', () => {
       const suggestion = closest(node.name, KNOWN_ELEMENTS);
       const name = quote(node.name);
-      return this.diagnostic('XML_UNKNOWN_ELEMENT', `unknown element <${name}> is ignored` + (suggestion ? ` (did you mean <${suggestion}>?)` : ''), node.start, {
-        element: name,
-        ...(suggestion && { suggestion }),
-      });
+      return this.diagnostic(
+        'XML_UNKNOWN_ELEMENT',
+        `unknown element <${name}> is ignored` + (suggestion ? ` (did you mean <${suggestion}>?)` : ''),
+        node.start,
+        {
+          element: name,
+          ...(suggestion && { suggestion }),
+        },
+      );
     });
   }
 
@@ -276,7 +303,10 @@ export class ModelBuilder implements ElementSink {
     if (attrs.has('rootVolumeOnly') && (first || !o.rootVolumeOnly)) o.rootVolumeOnly = isTrue(get('rootVolumeOnly'));
     const archs = attrs.get('hostArchitectures');
     if (archs && o.hostArchitectures === undefined) {
-      o.hostArchitectures = archs.value.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+      o.hostArchitectures = archs.value
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a.length > 0);
       for (const arch of o.hostArchitectures) {
         if (KNOWN_ARCHS.has(arch)) continue;
         const value = quote(arch);
@@ -321,7 +351,12 @@ export class ModelBuilder implements ElementSink {
       if (kind) requirements.push({ kind, predicate: this.predicate(child), position: this.position(child.start) });
       else this.unknownElement(child);
     }
-    return { position: this.position(node.start), ...(description !== undefined && { description }), singleDevice: isTrue(attrs.get('single-device')?.value), requirements };
+    return {
+      position: this.position(node.start),
+      ...(description !== undefined && { description }),
+      singleDevice: isTrue(attrs.get('single-device')?.value),
+      requirements,
+    };
   }
 
   private parseHardwareProperties(node: ElementNode): HardwareProperties {
@@ -433,7 +468,10 @@ export class ModelBuilder implements ElementSink {
     const id = attrs.get('id')?.value ?? '';
     if (this.choices.has(id)) {
       const shown = quote(id);
-      this.diag('XML_DUPLICATE_ELEMENT', `choice '${shown}' is defined more than once; the first definition is used`, node.start, { element: 'choice', id: shown });
+      this.diag('XML_DUPLICATE_ELEMENT', `choice '${shown}' is defined more than once; the first definition is used`, node.start, {
+        element: 'choice',
+        id: shown,
+      });
       return;
     }
     const choice: ChoiceDef = { id, position: this.position(node.start), attributes: {}, pkgRefs: [] };
@@ -549,10 +587,15 @@ export class ModelBuilder implements ElementSink {
       const language = this.attrs(child).get('language')?.value ?? 'English';
       if (isReservedName(language)) {
         const name = quote(language);
-        this.diag('XML_RESERVED_NAME', `<strings language="${name}"> is ignored: '${name}' is a name every JavaScript object already has, not a language`, child.start, {
-          element: 'strings',
-          name,
-        });
+        this.diag(
+          'XML_RESERVED_NAME',
+          `<strings language="${name}"> is ignored: '${name}' is a name every JavaScript object already has, not a language`,
+          child.start,
+          {
+            element: 'strings',
+            name,
+          },
+        );
         continue;
       }
       this.strings.add(language, parseStringsTable(this.content(child).text));

@@ -124,7 +124,6 @@ export interface InstallationCheck {
 
 export type GraphicsKind = 'gl-renderer' | 'cl-device' | 'metal-device';
 
-
 /** A predicate as it sits in the file: decoded text and how its offsets map back. */
 export interface PredicateSource {
   /** The element's decoded text content (CDATA and entities resolved); whitespace kept. */
@@ -168,7 +167,6 @@ export interface HardwareProperties {
   position: Position;
   sysctlRequirements: SysctlRequirement[];
 }
-
 
 export interface OsRange {
   min: string;

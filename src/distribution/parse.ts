@@ -38,7 +38,8 @@ export function parseDistribution(text: string, path: string, options: ParseOpti
   if (firstRepair) {
     const at = originalIndex.position(firstRepair.offset);
     const inWhat = firstRepair.where === 'script' ? 'a <script>' : `the JavaScript attribute '${firstRepair.where}'`;
-    hint = `raw '${firstRepair.char}' inside ${inWhat} at ${path}:${at.line}:${at.column}: wrap scripts in <![CDATA[ ... ]]> or write &lt; and &amp;` +
+    hint =
+      `raw '${firstRepair.char}' inside ${inWhat} at ${path}:${at.line}:${at.column}: wrap scripts in <![CDATA[ ... ]]> or write &lt; and &amp;` +
       (options.recover ? '' : ' (--recover repairs this and simulates the rest)');
   }
   throw new InputError(`${path}:${where.line}:${where.column}: ${problem.reason}`, {
@@ -49,7 +50,12 @@ export function parseDistribution(text: string, path: string, options: ParseOpti
 }
 
 /** Checks and builds in one pass; the model is kept only if the text is well-formed. */
-function attempt(source: string, path: string, position: (offset: number) => Position, sink: StaticDiagnostics): { problem: WellFormednessProblem } | { distribution: Distribution } {
+function attempt(
+  source: string,
+  path: string,
+  position: (offset: number) => Position,
+  sink: StaticDiagnostics,
+): { problem: WellFormednessProblem } | { distribution: Distribution } {
   const builder = new ModelBuilder(source, path, position, sink);
   const problem = checkDocument(source, builder);
   return problem ? { problem } : { distribution: builder.result() };
@@ -63,9 +69,13 @@ function reportRepairs(repair: RepairResult, path: string, index: LineIndex, sin
     }
     const r = repair.repair(k);
     const inWhat = r.where === 'script' ? '<script>' : `attribute '${r.where}'`;
-    sink.report('XML_SCRIPT_ESCAPE_REPAIRED', () => `raw '${r.char}' in ${inWhat} escaped; the real Installer rejects this file as malformed XML`, () => ({
-      location: { file: path, ...index.position(r.offset) },
-      args: { char: r.char, where: r.where },
-    }));
+    sink.report(
+      'XML_SCRIPT_ESCAPE_REPAIRED',
+      () => `raw '${r.char}' in ${inWhat} escaped; the real Installer rejects this file as malformed XML`,
+      () => ({
+        location: { file: path, ...index.position(r.offset) },
+        args: { char: r.char, where: r.where },
+      }),
+    );
   }
 }

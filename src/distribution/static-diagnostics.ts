@@ -52,9 +52,15 @@ export class StaticDiagnostics {
     const out = [...this.items];
     for (const code of this.suppressed) {
       const more = this.counts.get(code)! - MAX_STATIC_DIAGNOSTICS_PER_CODE;
-      out.push(createDiagnostic('DIAGNOSTICS_SUPPRESSED', `${more} more ${code} diagnostics were not listed (at most ${MAX_STATIC_DIAGNOSTICS_PER_CODE} per code in a file)`, {
-        args: { code, suppressed: more },
-      }));
+      out.push(
+        createDiagnostic(
+          'DIAGNOSTICS_SUPPRESSED',
+          `${more} more ${code} diagnostics were not listed (at most ${MAX_STATIC_DIAGNOSTICS_PER_CODE} per code in a file)`,
+          {
+            args: { code, suppressed: more },
+          },
+        ),
+      );
     }
     return out;
   }

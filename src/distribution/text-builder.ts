@@ -88,7 +88,8 @@ export class TextBuilder {
     if (!buf) return this.small;
     const chunks: string[] = [];
     // fromCharCode takes the units as arguments: 8192 at a time stays far below any engine's argument limit.
-    for (let i = 0; i < this.used; i += 8192) chunks.push(String.fromCharCode.apply(null, buf.subarray(i, Math.min(i + 8192, this.used)) as unknown as number[]));
+    for (let i = 0; i < this.used; i += 8192)
+      chunks.push(String.fromCharCode.apply(null, buf.subarray(i, Math.min(i + 8192, this.used)) as unknown as number[]));
     return chunks.join('');
   }
 

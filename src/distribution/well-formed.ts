@@ -22,7 +22,10 @@ export function checkDocument(text: string, sink?: ElementSink): WellFormednessP
   let problem = scan.problem;
   const forbidden = FORBIDDEN_CHAR.exec(text);
   if (forbidden && (!problem || forbidden.index < problem.offset)) {
-    problem = { offset: forbidden.index, reason: `character U+${forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML` };
+    problem = {
+      offset: forbidden.index,
+      reason: `character U+${forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`,
+    };
   }
   return problem && { offset: problem.offset, reason: clip(problem.reason) };
 }

@@ -29,9 +29,18 @@ export interface StartTag {
 function isNameStart(c: number): boolean {
   if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
   return (
-    (c >= 0xc0 && c <= 0xd6) || (c >= 0xd8 && c <= 0xf6) || (c >= 0xf8 && c <= 0x2ff) || (c >= 0x370 && c <= 0x37d) || (c >= 0x37f && c <= 0x1fff) ||
-    c === 0x200c || c === 0x200d || (c >= 0x2070 && c <= 0x218f) || (c >= 0x2c00 && c <= 0x2fef) || (c >= 0x3001 && c <= 0xd7ff) ||
-    (c >= 0xf900 && c <= 0xfdcf) || (c >= 0xfdf0 && c <= 0xfffd)
+    (c >= 0xc0 && c <= 0xd6) ||
+    (c >= 0xd8 && c <= 0xf6) ||
+    (c >= 0xf8 && c <= 0x2ff) ||
+    (c >= 0x370 && c <= 0x37d) ||
+    (c >= 0x37f && c <= 0x1fff) ||
+    c === 0x200c ||
+    c === 0x200d ||
+    (c >= 0x2070 && c <= 0x218f) ||
+    (c >= 0x2c00 && c <= 0x2fef) ||
+    (c >= 0x3001 && c <= 0xd7ff) ||
+    (c >= 0xf900 && c <= 0xfdcf) ||
+    (c >= 0xfdf0 && c <= 0xfffd)
   );
 }
 
@@ -130,7 +139,13 @@ export function isXmlSpace(c: number): boolean {
 }
 
 /** The five entities XML predefines, with what they stand for. */
-const PREDEFINED: ReadonlyArray<readonly [string, string]> = [['lt;', '<'], ['gt;', '>'], ['amp;', '&'], ['quot;', '"'], ['apos;', "'"]];
+const PREDEFINED: ReadonlyArray<readonly [string, string]> = [
+  ['lt;', '<'],
+  ['gt;', '>'],
+  ['amp;', '&'],
+  ['quot;', '"'],
+  ['apos;', "'"],
+];
 
 /**
  * The reference at `offset` (which holds `&`): its length and the
@@ -174,9 +189,15 @@ export function referenceLength(text: string, offset: number): number {
 }
 
 function isXmlChar(code: number): boolean {
-  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
 }
-
 
 /** How many segments one file's MappedTexts may start in all (see MappedText). */
 export interface SegmentBudget {
@@ -329,7 +350,8 @@ export function attributeText(text: string, attr: RawAttribute): string {
 
 export function decodeAttribute(text: string, attr: RawAttribute, budget?: SegmentBudget): MappedText {
   // Most values (ids, titles, `true`) need no decoding at all.
-  if (hasNone(text, attr.valueStart, attr.valueEnd, 0x26, 0x0d, 0x0a, 0x09)) return MappedText.verbatim(text.slice(attr.valueStart, attr.valueEnd), attr.valueStart);
+  if (hasNone(text, attr.valueStart, attr.valueEnd, 0x26, 0x0d, 0x0a, 0x09))
+    return MappedText.verbatim(text.slice(attr.valueStart, attr.valueEnd), attr.valueStart);
   const out = new MappedText(budget);
   appendDecoded(out, text, attr.valueStart, attr.valueEnd, true);
   return out;

@@ -18,8 +18,17 @@ export interface AssertionFailure {
  * profile. `budget` is the pattern-matching budget shared by the run.
  * Returns undefined when the assertion holds.
  */
-export function checkAssertion(assertion: Assertion, result: ProfileResult, parseDiagnostics: readonly Diagnostic[], budget: { steps: number }): AssertionFailure | undefined {
-  const failure = (expected: string, actual: string): AssertionFailure => ({ assertion: assertion.what, expected: quoteCap(expected), actual: quoteCap(actual) });
+export function checkAssertion(
+  assertion: Assertion,
+  result: ProfileResult,
+  parseDiagnostics: readonly Diagnostic[],
+  budget: { steps: number },
+): AssertionFailure | undefined {
+  const failure = (expected: string, actual: string): AssertionFailure => ({
+    assertion: assertion.what,
+    expected: quoteCap(expected),
+    actual: quoteCap(actual),
+  });
   switch (assertion.kind) {
     case 'installable':
       return result.installable === assertion.expected ? undefined : failure(String(assertion.expected), String(result.installable));
@@ -32,7 +41,11 @@ export function checkAssertion(assertion: Assertion, result: ProfileResult, pars
     case 'check-result-type':
     case 'check-text': {
       const check = checkResult(result, assertion.volume);
-      if (check === undefined) return failure(assertion.kind === 'check-text' ? `/${assertion.pattern.source}/` : String(expectedOf(assertion)), `no volume ${JSON.stringify(assertion.volume)}`);
+      if (check === undefined)
+        return failure(
+          assertion.kind === 'check-text' ? `/${assertion.pattern.source}/` : String(expectedOf(assertion)),
+          `no volume ${JSON.stringify(assertion.volume)}`,
+        );
       if (assertion.kind === 'check-flag') {
         const actual = assertion.field === 'eligible' ? (check as { eligible?: boolean }).eligible === true : check.passed;
         return actual === assertion.expected ? undefined : failure(String(assertion.expected), String(actual));
@@ -63,7 +76,9 @@ export function checkAssertion(assertion: Assertion, result: ProfileResult, pars
     case 'log-exact':
       return sameList(result.log, assertion.expected) ? undefined : failure(listText(assertion.expected), listText(result.log));
     case 'log-contains':
-      return result.log.includes(assertion.line) ? undefined : failure(`a line ${JSON.stringify(assertion.line)}`, result.log.length === 0 ? 'no log lines' : listText(result.log));
+      return result.log.includes(assertion.line)
+        ? undefined
+        : failure(`a line ${JSON.stringify(assertion.line)}`, result.log.length === 0 ? 'no log lines' : listText(result.log));
     case 'no-errors': {
       const errors = [...parseDiagnostics, ...result.diagnostics].filter((d) => d.severity === 'error');
       if ((errors.length === 0) === assertion.expected) return undefined;
@@ -71,7 +86,7 @@ export function checkAssertion(assertion: Assertion, result: ProfileResult, pars
     }
     case 'diagnostic': {
       const found = [...parseDiagnostics, ...result.diagnostics].filter((d) => d.code === assertion.code);
-      if ((found.length > 0) === assertion.present) return undefined;
+      if (found.length > 0 === assertion.present) return undefined;
       return assertion.present ? failure(assertion.code, 'absent') : failure(`no ${assertion.code}`, diagnosticsText(found));
     }
   }

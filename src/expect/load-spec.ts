@@ -55,7 +55,8 @@ export function loadSpec(file: string, options: LoadSpecOptions = {}): Expectati
 /** Parses and checks the text of an expectation file; relative paths in it are resolved against `baseDir`. */
 export function parseSpec(text: string, file: string, baseDir: string): ExpectationSpec {
   // loadSpec caps bytes read; text handed in directly is capped here (in UTF-16 units, close enough for a bound).
-  if (text.length > MAX_SPEC_BYTES) throw new SpecError(file, { line: 1, column: 1 }, `larger than ${MAX_SPEC_BYTES / 1048576} MiB`, null, { code: 'FILE_TOO_LARGE' });
+  if (text.length > MAX_SPEC_BYTES)
+    throw new SpecError(file, { line: 1, column: 1 }, `larger than ${MAX_SPEC_BYTES / 1048576} MiB`, null, { code: 'FILE_TOO_LARGE' });
   const source = parseSpecSource(text, file);
   const invalid = schemaProblem(source);
   if (invalid !== undefined) throw invalid;
@@ -98,7 +99,8 @@ class SpecBuilder {
       const own = field(entry, 'profiles');
       const expectations = [...common, ...list(field(entry, 'expect')).map((e, k) => this.expectation(e, [...at, 'expect', k]))];
       // A Distribution with nothing to check would pass in silence.
-      if (expectations.length === 0) throw this.source.error(at, 'no expectations for this Distribution', { hint: 'add expect: at the top level or in this entry' });
+      if (expectations.length === 0)
+        throw this.source.error(at, 'no expectations for this Distribution', { hint: 'add expect: at the top level or in this entry' });
       return {
         file: this.resolve(String(field(entry, 'path'))),
         recover: field(entry, 'recover') === true,
@@ -170,7 +172,8 @@ class SpecBuilder {
 
     const check = field(value, 'installationCheck');
     if (check !== undefined) this.check(check, at, ['installationCheck'], null, add);
-    for (const [mountpoint, volume] of Object.entries((field(value, 'volumes') ?? {}) as Data)) this.check(volume, at, ['volumes', mountpoint], mountpoint, add);
+    for (const [mountpoint, volume] of Object.entries((field(value, 'volumes') ?? {}) as Data))
+      this.check(volume, at, ['volumes', mountpoint], mountpoint, add);
 
     for (const [id, state] of Object.entries((field(value, 'choices') ?? {}) as Data)) {
       for (const name of ['visible', 'enabled', 'selected'] as const) {
@@ -202,17 +205,23 @@ class SpecBuilder {
     const present = strings(field(diagnostics, 'present'));
     const absent = strings(field(diagnostics, 'absent'));
     const presentSet = new Set(present);
-    for (const [name, codes] of [['present', present], ['absent', absent]] as const) {
+    for (const [name, codes] of [
+      ['present', present],
+      ['absent', absent],
+    ] as const) {
       codes.forEach((code, i) => {
         const codeAt = [...at, 'diagnostics', name, i];
-        if (!Object.hasOwn(DIAGNOSTIC_CODES, code)) throw this.source.error(codeAt, `unknown diagnostic code ${code}`, { hint: 'the codes are listed in the README (Diagnostics)' });
+        if (!Object.hasOwn(DIAGNOSTIC_CODES, code))
+          throw this.source.error(codeAt, `unknown diagnostic code ${code}`, { hint: 'the codes are listed in the README (Diagnostics)' });
         if (name === 'absent' && presentSet.has(code)) throw this.source.error(codeAt, `${code} is also listed as present`);
         add(['diagnostics', name, i], { kind: 'diagnostic', code, present: name === 'present' }, `diagnostics.${name}`);
       });
     }
 
     if (assertions.length === 0) {
-      throw this.source.error(at, 'asserts nothing', { hint: 'add installable, blockers, installationCheck, volumes, choices, packages, restartAction, log or diagnostics' });
+      throw this.source.error(at, 'asserts nothing', {
+        hint: 'add installable, blockers, installationCheck, volumes, choices, packages, restartAction, log or diagnostics',
+      });
     }
     const name = field(value, 'name');
     const profiles = field(value, 'profiles');
@@ -228,7 +237,13 @@ class SpecBuilder {
   }
 
   /** The assertions of one check result; `base` is the expectation's path, `at` the check's path inside it. */
-  private check(value: unknown, base: PathSegment[], at: PathSegment[], volume: string | null, add: (rel: PathSegment[], body: AssertionBody, what?: string) => void): void {
+  private check(
+    value: unknown,
+    base: PathSegment[],
+    at: PathSegment[],
+    volume: string | null,
+    add: (rel: PathSegment[], body: AssertionBody, what?: string) => void,
+  ): void {
     for (const name of ['passed', 'eligible'] as const) {
       const expected = field(value, name);
       if (expected !== undefined) add([...at, name], { kind: 'check-flag', volume, field: name, expected: expected === true });

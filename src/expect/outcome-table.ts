@@ -9,11 +9,7 @@ import type { CheckResult, MacSummary, RunReport, SimulationReport } from '../ty
 import type { TestCaseResult } from './test-case.js';
 
 export type OutcomeColumn =
-  | { kind: 'installable' }
-  | { kind: 'installation-check' }
-  | { kind: 'volume'; mountpoint: string }
-  | { kind: 'choice'; id: string }
-  | { kind: 'tests' };
+  { kind: 'installable' } | { kind: 'installation-check' } | { kind: 'volume'; mountpoint: string } | { kind: 'choice'; id: string } | { kind: 'tests' };
 
 export type OutcomeCell =
   | { kind: 'installable'; installable: boolean }

@@ -36,6 +36,8 @@ export function renderTestText(report: RunReport): string {
   const verdict = c.failed + c.errors === 0 ? 'ok' : 'FAILED';
   const parts = [`${c.passed} passed`, `${c.failed} failed`, ...(c.errors > 0 ? [`${c.errors} error${c.errors === 1 ? '' : 's'}`] : [])];
   if (lines.length > 0) lines.push('');
-  lines.push(`${verdict}: ${parts.join(', ')} (${c.total} check${c.total === 1 ? '' : 's'} on ${report.distributions.length} Distribution${report.distributions.length === 1 ? '' : 's'} × ${profiles} profile${profiles === 1 ? '' : 's'})`);
+  lines.push(
+    `${verdict}: ${parts.join(', ')} (${c.total} check${c.total === 1 ? '' : 's'} on ${report.distributions.length} Distribution${report.distributions.length === 1 ? '' : 's'} × ${profiles} profile${profiles === 1 ? '' : 's'})`,
+  );
   return lines.join('\n') + '\n';
 }

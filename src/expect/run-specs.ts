@@ -77,9 +77,13 @@ export async function runSpecs(specs: readonly ExpectationSpec[], options: RunSp
         group.inputs.push({ file: entry.file, recover: entry.recover, output: outputs++ });
       }
       const simulated = profiles;
-      const checks = entry.expectations.map((expectation) => ({ expectation, targets: new Set(expectationTargets(spec, expectation, simulated).map((p) => p.id)) }));
+      const checks = entry.expectations.map((expectation) => ({
+        expectation,
+        targets: new Set(expectationTargets(spec, expectation, simulated).map((p) => p.id)),
+      }));
       cases += checks.reduce((sum, c) => sum + c.targets.size, 0);
-      if (cases > MAX_TEST_CASES) throw spec.source.error(entry.path, `more than ${MAX_TEST_CASES} checks (Distributions × profiles × expectations)`, { code: 'SPEC_TOO_LARGE' });
+      if (cases > MAX_TEST_CASES)
+        throw spec.source.error(entry.path, `more than ${MAX_TEST_CASES} checks (Distributions × profiles × expectations)`, { code: 'SPEC_TOO_LARGE' });
       planned.push({ spec, entry, output: group.inputs[index]!.output, checks });
     }
   }
@@ -119,7 +123,8 @@ export async function runSpecs(specs: readonly ExpectationSpec[], options: RunSp
         const failures: TestCaseResult['failures'] = [];
         for (const assertion of expectation.assertions) {
           const failure = checkAssertion(assertion, result, report.diagnostics, budget);
-          if (failure !== undefined) failures.push({ ...failure, location: assertion.location, why: explain?.({ assertion, result, distribution: report }) ?? null });
+          if (failure !== undefined)
+            failures.push({ ...failure, location: assertion.location, why: explain?.({ assertion, result, distribution: report }) ?? null });
         }
         tests.push({
           spec: plan.spec.file,

@@ -72,7 +72,11 @@ function describe(error: ErrorObject, source: SpecSource): Problem | undefined {
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
       const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      return { path: [...at, name], message: `unknown property ${JSON.stringify(name.slice(0, 64))}${known.length > 0 ? ` (expected one of: ${known.join(', ')})` : ''}`, key: true };
+      return {
+        path: [...at, name],
+        message: `unknown property ${JSON.stringify(name.slice(0, 64))}${known.length > 0 ? ` (expected one of: ${known.join(', ')})` : ''}`,
+        key: true,
+      };
     }
     case 'type':
       return problem(`expected ${article(String(params.type))}, found ${kindOf(error.data)}`);

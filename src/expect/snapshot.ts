@@ -48,7 +48,8 @@ export function snapshotSpec(report: RunReport, options: SnapshotOptions = {}): 
 
   let ids: string[] = [];
   const distributions = report.distributions.map((entry) => {
-    if (isInputFailure(entry)) throw new InputError(entry.error.message, { code: entry.error.code, ...(entry.error.hint !== null && { hint: entry.error.hint }) });
+    if (isInputFailure(entry))
+      throw new InputError(entry.error.message, { code: entry.error.code, ...(entry.error.hint !== null && { hint: entry.error.hint }) });
     const firstSeen = new Set<string>();
     const results = entry.results.filter((r) => !firstSeen.has(r.profile) && firstSeen.add(r.profile));
     if (ids.length === 0) ids = results.map((r) => r.profile);
@@ -99,7 +100,22 @@ function expectationFor(profiles: string[], r: ProfileResult, flow: (value: unkn
   const volumes = firstById(r.volumes, (v) => v.mountpoint);
   if (volumes.length > 0) out.set('volumes', new Map(volumes.map((v) => [v.mountpoint, flow(checkRecord(v))])));
   const choices = firstById(r.choices, (c) => c.id);
-  if (choices.length > 0) out.set('choices', new Map(choices.map((c) => [c.id, flow(new Map([['visible', c.visible], ['enabled', c.enabled], ['selected', c.selected]]))])));
+  if (choices.length > 0)
+    out.set(
+      'choices',
+      new Map(
+        choices.map((c) => [
+          c.id,
+          flow(
+            new Map([
+              ['visible', c.visible],
+              ['enabled', c.enabled],
+              ['selected', c.selected],
+            ]),
+          ),
+        ]),
+      ),
+    );
   const packages = firstById(r.packages, (p) => p.id);
   if (packages.length > 0) {
     out.set(
@@ -114,7 +130,12 @@ function expectationFor(profiles: string[], r: ProfileResult, flow: (value: unkn
 }
 
 function checkRecord(check: { passed: boolean; resultType: string | null }): Map<string, unknown> {
-  return check.passed ? new Map([['passed', true]]) : new Map<string, unknown>([['passed', false], ['resultType', check.resultType]]);
+  return check.passed
+    ? new Map([['passed', true]])
+    : new Map<string, unknown>([
+        ['passed', false],
+        ['resultType', check.resultType],
+      ]);
 }
 
 /** The first item for each id, in order (a choice on two outline lines is reported twice; checks read the first). */

@@ -17,7 +17,13 @@ export interface SpecPosition {
 export class SpecError extends InputError {
   override readonly name: string = 'SpecError';
   readonly jsonPath: string;
-  constructor(file: string, position: SpecPosition, message: string, at: readonly PathSegment[] | null, options: { code?: string; hint?: string; cause?: unknown } = {}) {
+  constructor(
+    file: string,
+    position: SpecPosition,
+    message: string,
+    at: readonly PathSegment[] | null,
+    options: { code?: string; hint?: string; cause?: unknown } = {},
+  ) {
     const where = at === null ? '' : ` (at ${formatPath(at)})`;
     super(`${file}:${position.line}:${position.column}: ${oneLine(message)}${where}`, {
       code: options.code ?? 'SPEC_INVALID',

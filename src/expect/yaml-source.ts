@@ -212,7 +212,8 @@ function checkNodes(doc: Document.Parsed, fail: (offset: number, message: string
         const key = isScalar(pair.key) ? String(pair.key.value) : '';
         if (keys.has(key)) fail(rangeStart(pair.key) ?? rangeStart(node) ?? 0, `duplicate key ${JSON.stringify(key.slice(0, 64))}`);
         keys.add(key);
-        if (pair.key !== null && !isScalar(pair.key) && !isAlias(pair.key)) fail(rangeStart(pair.key) ?? rangeStart(node) ?? 0, 'a key must be a plain value, not a mapping or a sequence');
+        if (pair.key !== null && !isScalar(pair.key) && !isAlias(pair.key))
+          fail(rangeStart(pair.key) ?? rangeStart(node) ?? 0, 'a key must be a plain value, not a mapping or a sequence');
         if (isAlias(pair.key)) fail(rangeStart(pair.key) ?? 0, 'a key must be a plain value, not an alias');
         stack.push(pair.key, pair.value);
       }

@@ -99,7 +99,11 @@ function attributes(dicts: Dict[], label: string): ChoiceChange[] {
     const choice = identifier(id, label, i);
     const attribute = get(d, 'choiceAttribute');
     if (typeof attribute !== 'string' || !ATTRIBUTES.has(attribute)) {
-      invalid(label, `${at}: choiceAttribute must be selected, enabled, visible or customLocation`, typeof attribute === 'string' ? 'the names are case-sensitive' : undefined);
+      invalid(
+        label,
+        `${at}: choiceAttribute must be selected, enabled, visible or customLocation`,
+        typeof attribute === 'string' ? 'the names are case-sensitive' : undefined,
+      );
     }
     const setting = get(d, 'attributeSetting');
     if (setting === undefined) invalid(label, `${at}: attributeSetting is missing`);
@@ -136,10 +140,13 @@ function fromShowChoices(dicts: Dict[], label: string): ChoiceChange[] {
       const visible = get(item, 'choiceIsVisible');
       const enabled = get(item, 'choiceIsEnabled');
       const selected = get(item, 'choiceIsSelected');
-      if (visible !== undefined) out.push({ kind: 'set', choice, attribute: 'visible', value: flag(visible, label, `${at}: choiceIsVisible`), origin, form: 'showChoicesXML' });
-      if (enabled !== undefined) out.push({ kind: 'set', choice, attribute: 'enabled', value: flag(enabled, label, `${at}: choiceIsEnabled`), origin, form: 'showChoicesXML' });
+      if (visible !== undefined)
+        out.push({ kind: 'set', choice, attribute: 'visible', value: flag(visible, label, `${at}: choiceIsVisible`), origin, form: 'showChoicesXML' });
+      if (enabled !== undefined)
+        out.push({ kind: 'set', choice, attribute: 'enabled', value: flag(enabled, label, `${at}: choiceIsEnabled`), origin, form: 'showChoicesXML' });
       // -1 is the mixed state of a parent: it follows from the children, so it is not a setting.
-      if (selected !== undefined && selected !== -1) out.push({ kind: 'set', choice, attribute: 'selected', value: flag(selected, label, `${at}: choiceIsSelected`), origin, form: 'showChoicesXML' });
+      if (selected !== undefined && selected !== -1)
+        out.push({ kind: 'set', choice, attribute: 'selected', value: flag(selected, label, `${at}: choiceIsSelected`), origin, form: 'showChoicesXML' });
       if (out.length > MAX_CHOICE_CHANGES) invalid(label, `more than ${MAX_CHOICE_CHANGES} changes`);
     }
     const children = get(item, 'childItems');
@@ -209,7 +216,10 @@ function parseXmlPlist(text: string, label: string): PlistValue {
   const validation = XMLValidator.validate(text);
   if (validation !== true) {
     const { line, col, msg } = validation.err;
-    throw new InputError(`${label}:${line}:${col}: ${msg.replace(/\.$/, '')}`, { code: 'CHOICE_CHANGES_MALFORMED', location: { file: label, line, column: col } });
+    throw new InputError(`${label}:${line}:${col}: ${msg.replace(/\.$/, '')}`, {
+      code: 'CHOICE_CHANGES_MALFORMED',
+      location: { file: label, line, column: col },
+    });
   }
   try {
     return parsePlist(text);
@@ -304,7 +314,10 @@ function startsWithAscii(bytes: Uint8Array, prefix: string): boolean {
 // ---- errors ------------------------------------------------------------------------
 
 function notXml(label: string, what: string): InputError {
-  return new InputError(`${label}: ${what}; only XML property lists are read`, { code: 'CHOICE_CHANGES_MALFORMED', hint: 'convert it with: plutil -convert xml1 FILE' });
+  return new InputError(`${label}: ${what}; only XML property lists are read`, {
+    code: 'CHOICE_CHANGES_MALFORMED',
+    hint: 'convert it with: plutil -convert xml1 FILE',
+  });
 }
 
 function malformedError(label: string, message: string): InputError {

@@ -44,7 +44,11 @@ export function readDistribution(file: string, options: ReadOptions = {}): Distr
   const label = options.label ?? file;
   let dist: Distribution;
   if (isPackageFile(file)) {
-    dist = readPackageDistribution(file, { label, ...(options.recover !== undefined && { recover: options.recover }), ...(options.now !== undefined && { now: options.now }) });
+    dist = readPackageDistribution(file, {
+      label,
+      ...(options.recover !== undefined && { recover: options.recover }),
+      ...(options.now !== undefined && { now: options.now }),
+    });
   } else {
     const bytes = readRegularFile(file, { maxBytes: MAX_DISTRIBUTION_BYTES, what: 'a Distribution file' }, label);
     dist = distributionFromBytes(bytes, label, options);

@@ -42,7 +42,10 @@ const MAX_ENTRIES_SCANNED = 10_000;
  */
 export function readResourcesDirectory(dir: string, pkgRefs: ReadonlyArray<{ id: string; path?: string }> = [], display: string = dir): ResourcesDirectory {
   if (!isDirectory(dir, display, true)) {
-    throw new InputError(`resources ${display}: not a directory`, { code: 'RESOURCES_UNREADABLE', hint: 'give the folder holding the <lang>.lproj folders, or a package expanded with pkgutil --expand' });
+    throw new InputError(`resources ${display}: not a directory`, {
+      code: 'RESOURCES_UNREADABLE',
+      hint: 'give the folder holding the <lang>.lproj folders, or a package expanded with pkgutil --expand',
+    });
   }
   const diagnostics: Diagnostic[] = [];
   const resources = path.join(dir, 'Resources');
@@ -122,7 +125,14 @@ function listLproj(root: string, display: string): string[] {
 /** Old-style text, or the XML property-list form of a strings table. */
 function parseTable(text: string, what: string): Map<string, string> {
   if (!text.trimStart().startsWith('<')) return parseStringsTable(text);
-  const root = parseXmlTree(text, { what, code: 'PKG_STRINGS_UNREADABLE', tooLargeCode: 'PKG_STRINGS_UNREADABLE', maxDepth: 16, maxElements: 1_000_000, allowExternalDoctype: true });
+  const root = parseXmlTree(text, {
+    what,
+    code: 'PKG_STRINGS_UNREADABLE',
+    tooLargeCode: 'PKG_STRINGS_UNREADABLE',
+    maxDepth: 16,
+    maxElements: 1_000_000,
+    allowExternalDoctype: true,
+  });
   const dict = root.name === 'plist' ? child(root, 'dict') : undefined;
   if (!dict) throw new InputError(`${what}: an XML document that is not a property list with a dictionary`, { code: 'PKG_STRINGS_UNREADABLE' });
   const table = new Map<string, string>();
@@ -151,7 +161,15 @@ function readComponents(dir: string, display: string, pkgRefs: ReadonlyArray<{ i
       unreadableComponents.set(name, error.message);
     }
   }
-  return { kind: 'product', distributionPath: 'Distribution', distribution: Buffer.alloc(0), distributionName: path.join(display, 'Distribution'), components, unreadableComponents, diagnostics: [] };
+  return {
+    kind: 'product',
+    distributionPath: 'Distribution',
+    distribution: Buffer.alloc(0),
+    distributionName: path.join(display, 'Distribution'),
+    components,
+    unreadableComponents,
+    diagnostics: [],
+  };
 }
 
 /** `#Name%20Core.pkg` → `Name Core.pkg`, when that is one safe path component; undefined otherwise. */
@@ -164,7 +182,8 @@ function componentDirName(url: string | undefined): string | undefined {
   } catch {
     name = trimmed.slice(1);
   }
-  if (name === '' || name === '.' || name === '..' || name.length > 255 || name.includes('/') || name.includes('\\') || name.includes('\u0000')) return undefined;
+  if (name === '' || name === '.' || name === '..' || name.length > 255 || name.includes('/') || name.includes('\\') || name.includes('\u0000'))
+    return undefined;
   return name;
 }
 

@@ -114,10 +114,15 @@ export function parsePolicies(settings: readonly string[]): Policies {
     const value = eq === -1 ? '' : setting.slice(eq + 1);
     const info = POLICY_TABLE.get(name);
     if (info === undefined) {
-      throw new InputError(`${abbreviate(setting)}: unknown policy '${abbreviate(name)}' (known: ${[...POLICY_TABLE.keys()].join(', ')})`, { code: 'POLICY_UNKNOWN' });
+      throw new InputError(`${abbreviate(setting)}: unknown policy '${abbreviate(name)}' (known: ${[...POLICY_TABLE.keys()].join(', ')})`, {
+        code: 'POLICY_UNKNOWN',
+      });
     }
     if (!info.values.includes(value)) {
-      throw new InputError(`${abbreviate(setting)}: '${abbreviate(value)}' is not one of ${info.values.join(', ')}`, { code: 'POLICY_VALUE_INVALID', hint: `form: NAME=VALUE, e.g. ${name}=${info.values[0]!}` });
+      throw new InputError(`${abbreviate(setting)}: '${abbreviate(value)}' is not one of ${info.values.join(', ')}`, {
+        code: 'POLICY_VALUE_INVALID',
+        hint: `form: NAME=VALUE, e.g. ${name}=${info.values[0]!}`,
+      });
     }
     policies[name] = value;
   }

@@ -46,5 +46,8 @@ function compareComponent(a: string, b: string): -1 | 0 | 1 {
 
 /** True when a version has a component that is not a plain number. */
 export function hasNonNumericComponent(v: string): boolean {
-  return v.trim().split('.').some((c) => !/^\d+$/.test(c));
+  return v
+    .trim()
+    .split('.')
+    .some((c) => !/^\d+$/.test(c));
 }

@@ -83,7 +83,13 @@ function innerPath(path: string, mount: string): string {
 function indexOf(volume: Volume): VolumeIndex {
   const cached = indexes.get(volume);
   if (cached !== undefined) return cached;
-  const index: VolumeIndex = { mount: normalizePath(volume.mountpoint), caseSensitive: volume.caseSensitive === true, edges: new Map(), entries: new Map(), nodes: 1 };
+  const index: VolumeIndex = {
+    mount: normalizePath(volume.mountpoint),
+    caseSensitive: volume.caseSensitive === true,
+    edges: new Map(),
+    entries: new Map(),
+    nodes: 1,
+  };
   const files = volume.files ?? {};
   for (const name of Object.keys(files)) {
     const entry = files[name];

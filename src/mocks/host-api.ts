@@ -100,7 +100,9 @@ export class InstallerHost {
     const by = this.distribution.evaluables[evaluable]!.source;
     for (const [code, key] of asked) {
       this.sink.update(code, key, (d) =>
-        d.args?.decided === true ? d : { ...d, severity: 'warning', message: `${d.message}; this decided ${by}`, args: { ...d.args, decided: true, decidedBy: by } },
+        d.args?.decided === true
+          ? d
+          : { ...d, severity: 'warning', message: `${d.message}; this decided ${by}`, args: { ...d.args, decided: true, decidedBy: by } },
       );
     }
   }
@@ -185,7 +187,11 @@ export class InstallerHost {
         this.choiceSet(a, args[1] ?? '', JSON.parse(args[2] ?? 'null') as unknown);
         return undefined;
       case 'targetUnbound':
-        this.report('API_TARGET_UNBOUND', `my.target read in ${this.current?.source ?? 'a script'}, where no target volume is bound (undefined)`, this.current?.source ?? '');
+        this.report(
+          'API_TARGET_UNBOUND',
+          `my.target read in ${this.current?.source ?? 'a script'}, where no target volume is bound (undefined)`,
+          this.current?.source ?? '',
+        );
         return undefined;
       case 'refuse':
         this.report('API_ARGUMENT_REFUSED', `an API call was refused: ${a}`, a);
@@ -233,14 +239,17 @@ export class InstallerHost {
   }
 
   private registryAnswer(query: string, value: PlistValue | null): PlistValue | null {
-    if (value === null) this.report('API_UNKNOWN_IOREGISTRY', `system.ioregistry.${q(query)}: no such entry on ${this.profile.id}; returned null`, query, { query });
+    if (value === null)
+      this.report('API_UNKNOWN_IOREGISTRY', `system.ioregistry.${q(query)}: no such entry on ${this.profile.id}; returned null`, query, { query });
     return value;
   }
 
   private registryList(query: string, found: IORegistryEntry[]): unknown {
     if (found.length > 0) return found.map(entryJson);
     const empty = this.policies['empty-match'] === 'array' ? [] : null;
-    this.report('API_UNKNOWN_IOREGISTRY', `system.ioregistry.${q(query)}: no match on ${this.profile.id}; returned ${empty === null ? 'null' : '[]'}`, query, { query });
+    this.report('API_UNKNOWN_IOREGISTRY', `system.ioregistry.${q(query)}: no match on ${this.profile.id}; returned ${empty === null ? 'null' : '[]'}`, query, {
+      query,
+    });
     return empty;
   }
 
@@ -249,9 +258,19 @@ export class InstallerHost {
     if (standard) {
       // The Installer's own table (InstallationCheckError, ...) is not simulated; the package's tables stand in for it.
       const answer = template === undefined ? 'returned null' : "answered from the package's string table";
-      this.report('API_NO_STRING_TABLE', `localizedStandardString('${q(key)}'): the Installer's own string table is not simulated; ${answer}`, `standard:${key}`, { key });
+      this.report(
+        'API_NO_STRING_TABLE',
+        `localizedStandardString('${q(key)}'): the Installer's own string table is not simulated; ${answer}`,
+        `standard:${key}`,
+        { key },
+      );
     } else if (!this.strings) {
-      this.report('API_NO_STRING_TABLE', `localizedString('${q(key)}'): no string table (neither inline <localization> nor package Resources/*.lproj); returned null`, 'table', { key });
+      this.report(
+        'API_NO_STRING_TABLE',
+        `localizedString('${q(key)}'): no string table (neither inline <localization> nor package Resources/*.lproj); returned null`,
+        'table',
+        { key },
+      );
       return null;
     }
     if (template === undefined) return null;
@@ -264,7 +283,9 @@ export class InstallerHost {
     this.logBytesUsed += text.length + 1;
     if (this.logBytesUsed > this.options.logBytes) {
       this.logFull = true;
-      this.report('LOG_LIMIT_EXCEEDED', `system.log output passed ${this.options.logBytes} bytes; later lines are dropped`, 'log', { limitBytes: this.options.logBytes });
+      this.report('LOG_LIMIT_EXCEEDED', `system.log output passed ${this.options.logBytes} bytes; later lines are dropped`, 'log', {
+        limitBytes: this.options.logBytes,
+      });
       return;
     }
     this.log.push(text);
@@ -283,7 +304,12 @@ export class InstallerHost {
       // Apple documents undefined only for a program that was not run; an exit status stands in for one that ran (policy run-unanswered).
       const policy = this.policies['run-unanswered'];
       const status = policy === 'exit-0' ? 0 : policy === 'exit-1' ? 1 : null;
-      this.report('API_RUN_UNANSWERED', `${call}: ${this.profile.id} has no answer for it (profile "run" table); returned ${status ?? 'undefined'} (policy run-unanswered=${policy}). distsim never executes programs.`, key, { command: key, returned: status });
+      this.report(
+        'API_RUN_UNANSWERED',
+        `${call}: ${this.profile.id} has no answer for it (profile "run" table); returned ${status ?? 'undefined'} (policy run-unanswered=${policy}). distsim never executes programs.`,
+        key,
+        { command: key, returned: status },
+      );
       if (once && status !== null) this.runOnceAnswers.set(key, String(status));
       return status;
     }
@@ -354,12 +380,23 @@ export class InstallerHost {
       this.choiceStates.write(id, property, value === true);
       return;
     }
-    this.report('CHOICE_STATE_WRITE_IGNORED', `choices.${q(id)}.${property} = ${String(value)} ignored: the Installer only reads choice state (policy choice-writes=ignore)`, `${id}.${property}`, { choice: id, property });
+    this.report(
+      'CHOICE_STATE_WRITE_IGNORED',
+      `choices.${q(id)}.${property} = ${String(value)} ignored: the Installer only reads choice state (policy choice-writes=ignore)`,
+      `${id}.${property}`,
+      { choice: id, property },
+    );
   }
 }
 
 /** The diagnostics of questions the profile could not answer (the absent value was returned). */
-const UNANSWERED_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>(['API_UNKNOWN_SYSCTL', 'API_UNKNOWN_PATH', 'API_UNKNOWN_IOREGISTRY', 'API_UNKNOWN_GESTALT', 'API_RUN_UNANSWERED']);
+const UNANSWERED_CODES: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>([
+  'API_UNKNOWN_SYSCTL',
+  'API_UNKNOWN_PATH',
+  'API_UNKNOWN_IOREGISTRY',
+  'API_UNKNOWN_GESTALT',
+  'API_RUN_UNANSWERED',
+]);
 /** Unanswered questions remembered per evaluation: a script asking thousands still costs a bounded list. */
 const MAX_UNANSWERED_PER_EVALUATION = 32;
 
@@ -378,4 +415,3 @@ function json(value: unknown): string {
 function entryJson(e: IORegistryEntry): { path: string; properties: PlistValue } {
   return { path: e.path, properties: e.properties ?? {} };
 }
-

@@ -181,7 +181,9 @@ export class InstalledApi {
     const list = this.marshal.parseJson(JSON.stringify(parsed.map((e) => e.properties)));
     if (!list) return undefined;
     parsed.forEach((entry, i) => {
-      this.ctx.getProp(list, i).consume((item) => this.marshal.newString(entry.path).consume((p) => this.ctx.defineProp(item, this.pathKey, { value: p, enumerable: false })));
+      this.ctx
+        .getProp(list, i)
+        .consume((item) => this.marshal.newString(entry.path).consume((p) => this.ctx.defineProp(item, this.pathKey, { value: p, enumerable: false })));
     });
     return list;
   }

@@ -64,7 +64,12 @@ export class SimulatedRegistry {
       }
       const props: PlistDict = { IOClass: gpu.ioAcceleratorClass, model: gpu.name };
       if (gpu.gpuCoreCount !== undefined) props['gpu-core-count'] = gpu.gpuCoreCount;
-      derived.push({ path: join(parent, gpu.ioAcceleratorClass), class: gpu.ioAcceleratorClass, superclasses: ['IOAccelerator', 'IOService'], properties: props });
+      derived.push({
+        path: join(parent, gpu.ioAcceleratorClass),
+        class: gpu.ioAcceleratorClass,
+        superclasses: ['IOAccelerator', 'IOService'],
+        properties: props,
+      });
     });
     this.entries = [...derived, ...given.filter((e) => e !== platformGiven)];
     for (const entry of this.entries) {

@@ -117,7 +117,10 @@ export function verifyCms(blob: Buffer, content: Buffer, candidates: readonly X5
   }
   facts.verified = signatureOk && facts.messageDigestMatches !== false;
   if (!facts.verified) {
-    facts.problem = facts.messageDigestMatches === false ? 'the CMS messageDigest does not match the TOC checksum' : "the CMS signature does not verify with the signer's key";
+    facts.problem =
+      facts.messageDigestMatches === false
+        ? 'the CMS messageDigest does not match the TOC checksum'
+        : "the CMS signature does not verify with the signer's key";
   }
   return facts;
 }

@@ -53,7 +53,7 @@ export function readTlv(bytes: Uint8Array, offset: number, limit: number): Tlv {
 /** The elements inside a constructed TLV (at most `max`). */
 export function childrenOf(bytes: Uint8Array, parent: Tlv, max = 4096): Tlv[] {
   const out: Tlv[] = [];
-  for (let at = parent.contentStart; at < parent.end; ) {
+  for (let at = parent.contentStart; at < parent.end;) {
     if (out.length >= max) throw new DerError('too many DER elements');
     const tlv = readTlv(bytes, at, parent.end);
     out.push(tlv);
@@ -106,7 +106,12 @@ export function integerHex(bytes: Uint8Array, tlv: Tlv): string {
 /** UTCTime / GeneralizedTime → ISO-8601, or undefined when malformed. */
 export function timeText(bytes: Uint8Array, tlv: Tlv): string | undefined {
   const text = contentOf(bytes, tlv).toString('latin1');
-  const match = tlv.tag === TAG.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : tlv.tag === TAG.GENERALIZED_TIME ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : null;
+  const match =
+    tlv.tag === TAG.UTC_TIME
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+      : tlv.tag === TAG.GENERALIZED_TIME
+        ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+        : null;
   if (!match) return undefined;
   let year = Number(match[1]);
   if (tlv.tag === TAG.UTC_TIME) year += year < 50 ? 2000 : 1900;

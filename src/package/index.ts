@@ -3,7 +3,19 @@
  * product/component facts, localizations and the MDM manifest.
  */
 export { DEFAULT_XAR_LIMITS, isXarMagic, openXar, XarArchive } from './xar.js';
-export type { ChecksumResult, XarChecksum, XarData, XarEntry, XarHeader, XarHeapBlock, XarLimits, XarMember, XarMemberCopy, XarSignatureBlock, XarToc } from './xar.js';
+export type {
+  ChecksumResult,
+  XarChecksum,
+  XarData,
+  XarEntry,
+  XarHeader,
+  XarHeapBlock,
+  XarLimits,
+  XarMember,
+  XarMemberCopy,
+  XarSignatureBlock,
+  XarToc,
+} from './xar.js';
 export { NOT_CHECKED, signatureDiagnostics, signatureFacts } from './signature.js';
 export type { CertificateFacts, ChainFacts, ChainLink, CmsSignatureFacts, SignatureBlockFacts, SignatureFacts, TocChecksumFacts } from './signature.js';
 export { parsePackageInfo } from './package-info.js';

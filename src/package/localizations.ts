@@ -61,7 +61,11 @@ export function readLocalizations(archive: XarArchive, options: { file?: string;
     try {
       const member = archive.readMember(path);
       if (!member.checksumsMatch) {
-        result.diagnostics.push(createDiagnostic('PKG_MEMBER_CHECKSUM_MISMATCH', `${file}/${path}: does not match the checksum recorded in the table of contents`, { args: { member: path } }));
+        result.diagnostics.push(
+          createDiagnostic('PKG_MEMBER_CHECKSUM_MISMATCH', `${file}/${path}: does not match the checksum recorded in the table of contents`, {
+            args: { member: path },
+          }),
+        );
       }
       total += member.bytes.length;
       if (total > MAX_TOTAL_BYTES) {
@@ -121,7 +125,14 @@ function toMap(table: ReadonlyMap<string, string> | Record<string, string>): Map
 
 /** `<plist><dict><key>K</key><string>V</string>…</dict></plist>`: the XML form of a strings table. */
 function readXmlPlistTable(text: string, what: string): Map<string, string> {
-  const root = parseXmlTree(text, { what, code: 'PKG_STRINGS_UNREADABLE', tooLargeCode: 'PKG_STRINGS_UNREADABLE', maxDepth: 16, maxElements: 1_000_000, allowExternalDoctype: true });
+  const root = parseXmlTree(text, {
+    what,
+    code: 'PKG_STRINGS_UNREADABLE',
+    tooLargeCode: 'PKG_STRINGS_UNREADABLE',
+    maxDepth: 16,
+    maxElements: 1_000_000,
+    allowExternalDoctype: true,
+  });
   const dict = root.name === 'plist' ? child(root, 'dict') : undefined;
   if (!dict) throw new InputError(`${what}: an XML document that is not a property list with a dictionary`, { code: 'PKG_STRINGS_UNREADABLE' });
   const table = new Map<string, string>();

@@ -60,7 +60,8 @@ const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 export function buildManifest(pkg: string | number, options: BuildManifestOptions): BuiltManifest {
   const hash = options.hash ?? 'md5';
   const requested = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  if (!Number.isSafeInteger(requested) || requested < 1) throw new InputError(`chunk size must be a positive whole number of bytes, not ${requested}`, { code: 'MANIFEST_CHUNK_SIZE_INVALID' });
+  if (!Number.isSafeInteger(requested) || requested < 1)
+    throw new InputError(`chunk size must be a positive whole number of bytes, not ${requested}`, { code: 'MANIFEST_CHUNK_SIZE_INVALID' });
   const { size, hashes, chunkSize } = withFile(pkg, (fd, name, fileSize) => {
     if (fileSize === 0) throw new InputError(`${name}: an empty file is not a package`, { code: 'MANIFEST_PACKAGE_EMPTY' });
     const clamped = Math.min(requested, fileSize);
@@ -115,7 +116,9 @@ export function manifestMetadata(source: {
   const bundleIdentifier = source.product?.id ?? first?.bundleIdentifier;
   const bundleVersion = source.product?.version ?? items.find((i) => i.bundleIdentifier === bundleIdentifier)?.bundleVersion ?? first?.bundleVersion;
   if (bundleIdentifier === undefined || bundleVersion === undefined) {
-    throw new InputError('the package declares no <product id version> and no pkg-ref with a version: the manifest needs a bundle identifier and version', { code: 'MANIFEST_METADATA_MISSING' });
+    throw new InputError('the package declares no <product id version> and no pkg-ref with a version: the manifest needs a bundle identifier and version', {
+      code: 'MANIFEST_METADATA_MISSING',
+    });
   }
   return { title: source.title ?? source.fallbackTitle, bundleIdentifier, bundleVersion, items };
 }
@@ -142,7 +145,11 @@ export type ManifestCheck =
 export function checkManifest(manifestText: string, pkg: string | number): ManifestCheck {
   if (manifestText.length > MAX_MANIFEST_BYTES) throw new InputError(`manifest is larger than ${MAX_MANIFEST_BYTES} bytes`, { code: 'MANIFEST_INVALID' });
   const manifest = readManifest(manifestText);
-  const fail = (reason: 'chunk' | 'size' | 'manifest', message: string, extra: { hash?: ManifestHash; chunkIndex?: number; expected?: string; actual?: string } = {}): ManifestCheck => ({
+  const fail = (
+    reason: 'chunk' | 'size' | 'manifest',
+    message: string,
+    extra: { hash?: ManifestHash; chunkIndex?: number; expected?: string; actual?: string } = {},
+  ): ManifestCheck => ({
     ok: false,
     hash: extra.hash ?? null,
     reason,
@@ -155,7 +162,8 @@ export function checkManifest(manifestText: string, pkg: string | number): Manif
   if (!hash) return fail('manifest', 'the manifest has neither sha256s nor md5s in items[0].assets[0]');
   const expected = (hash === 'sha256' ? manifest.sha256s : manifest.md5s)!;
   const chunkSize = hash === 'sha256' ? manifest.sha256Size : manifest.md5Size;
-  if (chunkSize === undefined || !Number.isSafeInteger(chunkSize) || chunkSize < 1) return fail('manifest', `the manifest has no positive ${hash}-size`, { hash });
+  if (chunkSize === undefined || !Number.isSafeInteger(chunkSize) || chunkSize < 1)
+    return fail('manifest', `the manifest has no positive ${hash}-size`, { hash });
   return withFile(pkg, (fd, name, fileSize) => {
     const actual = fileSize === 0 ? [] : chunkHashes(fd, name, fileSize, chunkSize, hash);
     const count = Math.max(actual.length, expected.length);
@@ -163,16 +171,21 @@ export function checkManifest(manifestText: string, pkg: string | number): Manif
       const want = expected[k]?.toLowerCase();
       const got = actual[k];
       if (want !== got) {
-        const message = got === undefined
-          ? `chunk ${k} is listed in the manifest but the package ends before it (${fileSize} bytes, ${actual.length} chunks of ${chunkSize})`
-          : want === undefined
-            ? `chunk ${k} of the package is not listed in the manifest (${expected.length} chunks listed, the package has ${actual.length})`
-            : `chunk ${k} (bytes ${k * chunkSize}–${Math.min((k + 1) * chunkSize, fileSize) - 1}) has ${hash} ${got}, the manifest says ${want}`;
+        const message =
+          got === undefined
+            ? `chunk ${k} is listed in the manifest but the package ends before it (${fileSize} bytes, ${actual.length} chunks of ${chunkSize})`
+            : want === undefined
+              ? `chunk ${k} of the package is not listed in the manifest (${expected.length} chunks listed, the package has ${actual.length})`
+              : `chunk ${k} (bytes ${k * chunkSize}–${Math.min((k + 1) * chunkSize, fileSize) - 1}) has ${hash} ${got}, the manifest says ${want}`;
         return fail('chunk', message, { hash, chunkIndex: k, expected: want, actual: got });
       }
     }
     if (manifest.sizeInBytes !== undefined && manifest.sizeInBytes !== fileSize) {
-      return fail('size', `metadata sizeInBytes is ${manifest.sizeInBytes}, the package has ${fileSize} bytes`, { hash, expected: String(manifest.sizeInBytes), actual: String(fileSize) });
+      return fail('size', `metadata sizeInBytes is ${manifest.sizeInBytes}, the package has ${fileSize} bytes`, {
+        hash,
+        expected: String(manifest.sizeInBytes),
+        actual: String(fileSize),
+      });
     }
     return { ok: true, hash, chunks: actual.length, size: fileSize };
   });
@@ -188,7 +201,14 @@ interface ManifestFields {
 
 /** Reads the few fields a check needs from the manifest plist (hostile-safe XML, no general plist decoder). */
 function readManifest(text: string): ManifestFields {
-  const root = parseXmlTree(text, { what: 'manifest', code: 'MANIFEST_INVALID', tooLargeCode: 'MANIFEST_INVALID', maxDepth: 32, maxElements: 1_000_000, allowExternalDoctype: true });
+  const root = parseXmlTree(text, {
+    what: 'manifest',
+    code: 'MANIFEST_INVALID',
+    tooLargeCode: 'MANIFEST_INVALID',
+    maxDepth: 32,
+    maxElements: 1_000_000,
+    allowExternalDoctype: true,
+  });
   const invalid = (reason: string): never => {
     throw new InputError(`manifest: ${reason}`, { code: 'MANIFEST_INVALID' });
   };
@@ -226,7 +246,7 @@ function chunkHashes(fd: number, name: string, fileSize: number, chunkSize: numb
   const buffer = Buffer.alloc(Math.min(READ_BUFFER, chunkSize));
   let hash = createHash(algorithm);
   let inChunk = 0;
-  for (let position = 0; position < fileSize; ) {
+  for (let position = 0; position < fileSize;) {
     const want = Math.min(buffer.length, chunkSize - inChunk, fileSize - position);
     let n: number;
     try {

@@ -68,19 +68,41 @@ export function readPackageContents(archive: XarArchive, options: { file?: strin
         unreadableComponents.set(dir, error.message);
       }
     }
-    return { kind: 'product', distributionPath: 'Distribution', distribution: member.bytes, distributionName: `${file}/Distribution`, components, unreadableComponents, diagnostics };
+    return {
+      kind: 'product',
+      distributionPath: 'Distribution',
+      distribution: member.bytes,
+      distributionName: `${file}/Distribution`,
+      components,
+      unreadableComponents,
+      diagnostics,
+    };
   }
   if (archive.get('PackageInfo')) {
     const member = archive.readMember('PackageInfo', { maxBytes: MAX_PACKAGE_INFO_BYTES });
     if (!member.checksumsMatch) diagnostics.push(checksumDiagnostic(file, 'PackageInfo'));
     const packageInfo = parsePackageInfo(decodeText(member.bytes, `${file}/PackageInfo`), 'PackageInfo', `${file}/PackageInfo`);
     const fileName = path.basename(file);
-    diagnostics.push(createDiagnostic('PKG_COMPONENT_SYNTHESIZED', `${file}: a component package without a Distribution; simulated with one hidden choice for ${packageInfo.identifier ?? fileName}, as the Installer presents it`, {
-      args: { identifier: packageInfo.identifier, version: packageInfo.version },
-    }));
-    return { kind: 'component', packageInfo, distribution: synthesizeComponentDistribution(packageInfo, { fileName }), distributionName: `${file}/Distribution`, diagnostics };
+    diagnostics.push(
+      createDiagnostic(
+        'PKG_COMPONENT_SYNTHESIZED',
+        `${file}: a component package without a Distribution; simulated with one hidden choice for ${packageInfo.identifier ?? fileName}, as the Installer presents it`,
+        {
+          args: { identifier: packageInfo.identifier, version: packageInfo.version },
+        },
+      ),
+    );
+    return {
+      kind: 'component',
+      packageInfo,
+      distribution: synthesizeComponentDistribution(packageInfo, { fileName }),
+      distributionName: `${file}/Distribution`,
+      diagnostics,
+    };
   }
-  throw new InputError(`${file}: a xar archive with neither a Distribution nor a PackageInfo at its root: not an installer package`, { code: 'PKG_NOT_INSTALLER_PACKAGE' });
+  throw new InputError(`${file}: a xar archive with neither a Distribution nor a PackageInfo at its root: not an installer package`, {
+    code: 'PKG_NOT_INSTALLER_PACKAGE',
+  });
 }
 
 export interface SynthesizeOptions {
@@ -162,15 +184,23 @@ export function componentFactsByPkgRef(
       continue;
     }
     const reason = contents.unreadableComponents.get(name);
-    diagnostics.push(createDiagnostic('PKG_REF_COMPONENT_MISSING', `${file}: pkg-ref ${ref.id} names ${url}, ${reason ? `whose PackageInfo cannot be read (${reason})` : 'which the package does not contain'}`, {
-      args: { pkgRef: ref.id, url },
-    }));
+    diagnostics.push(
+      createDiagnostic(
+        'PKG_REF_COMPONENT_MISSING',
+        `${file}: pkg-ref ${ref.id} names ${url}, ${reason ? `whose PackageInfo cannot be read (${reason})` : 'which the package does not contain'}`,
+        {
+          args: { pkgRef: ref.id, url },
+        },
+      ),
+    );
   }
   return { facts, diagnostics };
 }
 
 function checksumDiagnostic(file: string, member: string): Diagnostic {
-  return createDiagnostic('PKG_MEMBER_CHECKSUM_MISMATCH', `${file}: ${member} does not match the checksum recorded in the table of contents`, { args: { member } });
+  return createDiagnostic('PKG_MEMBER_CHECKSUM_MISMATCH', `${file}: ${member} does not match the checksum recorded in the table of contents`, {
+    args: { member },
+  });
 }
 
 /** PackageInfo is UTF-8 XML (a BOM tolerated). */

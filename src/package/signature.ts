@@ -156,7 +156,15 @@ export function signatureFacts(archive: XarArchive, options: { now: Date }): Sig
       if (!(error instanceof InputError)) throw error;
     }
     if (!blob || !stored) {
-      cms = { ...base, verified: false, problem: blob ? 'there is no stored TOC checksum to verify against' : 'the CMS signature cannot be read', digestAlgorithm: null, signatureAlgorithm: null, signingTime: null, messageDigestMatches: null };
+      cms = {
+        ...base,
+        verified: false,
+        problem: blob ? 'there is no stored TOC checksum to verify against' : 'the CMS signature cannot be read',
+        digestAlgorithm: null,
+        signatureAlgorithm: null,
+        signingTime: null,
+        messageDigestMatches: null,
+      };
     } else {
       const candidates = certificates.flatMap((c) => (c.cert ? [c.cert] : []));
       const result = verifyCms(blob, stored, candidates);
@@ -197,15 +205,27 @@ export function signatureFacts(archive: XarArchive, options: { now: Date }): Sig
 export function signatureDiagnostics(facts: SignatureFacts, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (!facts.checksum.matches && (facts.checksum.stored !== null || facts.signed)) {
-    out.push(createDiagnostic('PKG_TOC_CHECKSUM_MISMATCH', `${file}: the table-of-contents checksum does not match (${facts.checksum.algorithm}); the Installer refuses a damaged or altered package`, {
-      args: { algorithm: facts.checksum.algorithm, stored: facts.checksum.stored, computed: facts.checksum.computed },
-    }));
+    out.push(
+      createDiagnostic(
+        'PKG_TOC_CHECKSUM_MISMATCH',
+        `${file}: the table-of-contents checksum does not match (${facts.checksum.algorithm}); the Installer refuses a damaged or altered package`,
+        {
+          args: { algorithm: facts.checksum.algorithm, stored: facts.checksum.stored, computed: facts.checksum.computed },
+        },
+      ),
+    );
   }
   for (const block of [facts.rsa, facts.cms]) {
     if (block && (!block.verified || !block.chain.consistent)) {
-      out.push(createDiagnostic('PKG_SIGNATURE_INVALID', `${file}: ${block.style} signature: ${block.problem ?? 'the certificate chain is not internally consistent'}`, {
-        args: { style: block.style, verified: block.verified, chainConsistent: block.chain.consistent },
-      }));
+      out.push(
+        createDiagnostic(
+          'PKG_SIGNATURE_INVALID',
+          `${file}: ${block.style} signature: ${block.problem ?? 'the certificate chain is not internally consistent'}`,
+          {
+            args: { style: block.style, verified: block.verified, chainConsistent: block.chain.consistent },
+          },
+        ),
+      );
     }
   }
   return out;
@@ -298,7 +318,13 @@ function safeVerify(cert: X509Certificate, issuer: X509Certificate): boolean {
 }
 
 /** Returns null when the RSA signature verifies, else why not. */
-function verifyRsa(archive: XarArchive, block: XarSignatureBlock, leaf: X509Certificate | undefined, checksum: Buffer | null, algorithm: string): string | null {
+function verifyRsa(
+  archive: XarArchive,
+  block: XarSignatureBlock,
+  leaf: X509Certificate | undefined,
+  checksum: Buffer | null,
+  algorithm: string,
+): string | null {
   if (!leaf) return block.certificates.length === 0 ? 'no certificate in KeyInfo' : 'the leaf certificate does not parse';
   if (!checksum) return 'there is no stored TOC checksum to verify against';
   const prefix = digestInfoPrefix(algorithm);
@@ -346,8 +372,18 @@ function describeCertificate(cert: X509Certificate): CertificateFacts {
 
 function unparsedCertificate(): CertificateFacts {
   return {
-    subject: null, commonName: null, issuer: null, issuerCommonName: null, serialNumber: null, validFrom: null, validTo: null,
-    validAtNow: false, sha1Fingerprint: null, sha256Fingerprint: null, developerIdInstaller: false, teamId: null,
+    subject: null,
+    commonName: null,
+    issuer: null,
+    issuerCommonName: null,
+    serialNumber: null,
+    validFrom: null,
+    validTo: null,
+    validAtNow: false,
+    sha1Fingerprint: null,
+    sha256Fingerprint: null,
+    developerIdInstaller: false,
+    teamId: null,
     problem: 'not a valid DER X.509 certificate',
   };
 }

@@ -109,7 +109,10 @@ export function parseToc(root: XmlElement, name: string, maxEntries: number): Pa
     const seconds = Number(signatureTime.text.trim());
     if (Number.isFinite(seconds)) toc.signatureCreationTime = seconds;
   }
-  for (const [element, key] of [['signature', 'signature'], ['x-signature', 'xSignature']] as const) {
+  for (const [element, key] of [
+    ['signature', 'signature'],
+    ['x-signature', 'xSignature'],
+  ] as const) {
     const found = child(tocElement, element);
     if (!found) continue;
     const block: XarSignatureBlock = {
@@ -147,7 +150,9 @@ export function parseToc(root: XmlElement, name: string, maxEntries: number): Pa
     const entryName = fileName(element, parent, name);
     const path = parent === '' ? entryName : `${parent}/${entryName}`;
     if (path.length > MAX_PATH_LENGTH) {
-      throw new InputError(`${name}: a member path is longer than ${MAX_PATH_LENGTH} characters (${JSON.stringify(path.slice(0, 60))}…)`, { code: 'XAR_TOO_LARGE' });
+      throw new InputError(`${name}: a member path is longer than ${MAX_PATH_LENGTH} characters (${JSON.stringify(path.slice(0, 60))}…)`, {
+        code: 'XAR_TOO_LARGE',
+      });
     }
     if (entries.has(path)) throw new InputError(`${name}: ${path} appears twice in the table of contents`, { code: 'XAR_DUPLICATE_PATH' });
     const typeElement = child(element, 'type');
@@ -165,7 +170,11 @@ export function parseToc(root: XmlElement, name: string, maxEntries: number): Pa
       ranges.push({ what: path, offset: entry.data.offset, length: entry.data.length });
     }
     for (const ea of childrenNamed(element, 'ea')) {
-      ranges.push({ what: `${path} (extended attribute)`, offset: number(ea, 'offset', `${path} extended attribute`), length: number(ea, 'length', `${path} extended attribute`) });
+      ranges.push({
+        what: `${path} (extended attribute)`,
+        offset: number(ea, 'offset', `${path} extended attribute`),
+        length: number(ea, 'length', `${path} extended attribute`),
+      });
     }
     entries.set(path, entry);
     const children = childrenNamed(element, 'file');
@@ -182,7 +191,10 @@ function parseData(element: XmlElement, path: string, number: (parent: XmlElemen
     size: sizeElement ? number(element, 'size', path) : undefined,
     encoding: (child(element, 'encoding')?.attributes.get('style') ?? '').trim().toLowerCase(),
   };
-  for (const [field, key] of [['archived-checksum', 'archivedChecksum'], ['extracted-checksum', 'extractedChecksum']] as const) {
+  for (const [field, key] of [
+    ['archived-checksum', 'archivedChecksum'],
+    ['extracted-checksum', 'extractedChecksum'],
+  ] as const) {
     const found = child(element, field);
     const hex = found?.text.trim().toLowerCase();
     if (found && hex) data[key] = { style: normalizeAlgorithm(found.attributes.get('style') ?? ''), hex };
@@ -209,7 +221,8 @@ function fileName(element: XmlElement, parent: string, archiveName: string): str
   let value = nameElement.text;
   if (nameElement.attributes.get('enctype') === 'base64') {
     const base64 = value.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) throw new InputError(`${archiveName}: table of contents: a base64 name in ${where} is not base64`, { code: 'XAR_TOC_INVALID' });
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64))
+      throw new InputError(`${archiveName}: table of contents: a base64 name in ${where} is not base64`, { code: 'XAR_TOC_INVALID' });
     try {
       value = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(base64, 'base64'));
     } catch {
@@ -217,9 +230,12 @@ function fileName(element: XmlElement, parent: string, archiveName: string): str
     }
   }
   if (value === '' || value === '.' || value === '..' || value.includes('/') || value.includes('\u0000')) {
-    throw new InputError(`${archiveName}: unsafe member name ${JSON.stringify(value.slice(0, 80))} in ${where}: names must not be empty, ".", ".." or contain "/"`, {
-      code: 'XAR_UNSAFE_PATH',
-    });
+    throw new InputError(
+      `${archiveName}: unsafe member name ${JSON.stringify(value.slice(0, 80))} in ${where}: names must not be empty, ".", ".." or contain "/"`,
+      {
+        code: 'XAR_UNSAFE_PATH',
+      },
+    );
   }
   return value;
 }

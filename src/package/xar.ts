@@ -185,7 +185,9 @@ export class XarArchive {
     // Compressed data can be slightly larger than its content; anything far larger is not a real member.
     const maxStored = maxBytes + Math.ceil(maxBytes / 64) + 4096;
     if (data.length > maxStored) {
-      throw new InputError(`${this.name}: ${path} stores ${data.length} bytes, more than the ${maxBytes}-byte limit for reading a member`, { code: 'XAR_TOO_LARGE' });
+      throw new InputError(`${this.name}: ${path} stores ${data.length} bytes, more than the ${maxBytes}-byte limit for reading a member`, {
+        code: 'XAR_TOO_LARGE',
+      });
     }
     const stored = this.readHeap(data.offset, data.length);
     const archivedChecksum = data.archivedChecksum ? compareChecksum(data.archivedChecksum, stored) : undefined;
@@ -200,7 +202,10 @@ export class XarArchive {
         bytes = stored[0] === 0x1f && stored[1] === 0x8b ? gunzipSync(stored, options) : inflateSync(stored, options);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-          throw new InputError(`${this.name}: ${path} inflates past ${limit} bytes (${data.size !== undefined && data.size <= maxBytes ? 'its declared size' : 'the member limit'})`, { code: 'XAR_TOO_LARGE' });
+          throw new InputError(
+            `${this.name}: ${path} inflates past ${limit} bytes (${data.size !== undefined && data.size <= maxBytes ? 'its declared size' : 'the member limit'})`,
+            { code: 'XAR_TOO_LARGE' },
+          );
         }
         throw new InputError(`${this.name}: ${path} cannot be inflated: ${(error as Error).message}`, { code: 'XAR_MEMBER_CORRUPT' });
       }
@@ -209,7 +214,13 @@ export class XarArchive {
       throw new InputError(`${this.name}: ${path} decodes to ${bytes.length} bytes, not the ${data.size} its entry declares`, { code: 'XAR_MEMBER_CORRUPT' });
     }
     const extractedChecksum = data.extractedChecksum ? compareChecksum(data.extractedChecksum, bytes) : undefined;
-    return { path: entry.path, bytes, archivedChecksum, extractedChecksum, checksumsMatch: archivedChecksum?.status !== 'mismatch' && extractedChecksum?.status !== 'mismatch' };
+    return {
+      path: entry.path,
+      bytes,
+      archivedChecksum,
+      extractedChecksum,
+      checksumsMatch: archivedChecksum?.status !== 'mismatch' && extractedChecksum?.status !== 'mismatch',
+    };
   }
 
   /**
@@ -264,11 +275,17 @@ export class XarArchive {
     }
     const archivedChecksum = finishChecksum(data.archivedChecksum, archivedHash);
     const extractedChecksum = finishChecksum(data.extractedChecksum, extractedHash);
-    return { path: entry.path, bytesWritten: written, archivedChecksum, extractedChecksum, checksumsMatch: archivedChecksum?.status !== 'mismatch' && extractedChecksum?.status !== 'mismatch' };
+    return {
+      path: entry.path,
+      bytesWritten: written,
+      archivedChecksum,
+      extractedChecksum,
+      checksumsMatch: archivedChecksum?.status !== 'mismatch' && extractedChecksum?.status !== 'mismatch',
+    };
   }
 
   private *heapChunks(offset: number, length: number, hash: Hash | undefined): Generator<Buffer> {
-    for (let done = 0; done < length; ) {
+    for (let done = 0; done < length;) {
       const chunk = this.readHeap(offset + done, Math.min(READ_CHUNK, length - done));
       hash?.update(chunk);
       done += chunk.length;
@@ -301,7 +318,10 @@ export class XarArchive {
       } catch (error) {
         throw unreadable(this.name, error);
       }
-      if (n === 0) throw new InputError(`${this.name}: file ends at byte ${position + done}, inside data that should reach byte ${position + length}`, { code: 'XAR_TRUNCATED' });
+      if (n === 0)
+        throw new InputError(`${this.name}: file ends at byte ${position + done}, inside data that should reach byte ${position + length}`, {
+          code: 'XAR_TRUNCATED',
+        });
       done += n;
     }
     return buffer;
@@ -341,7 +361,8 @@ function readHeader(readAt: (position: number, length: number) => Buffer, size: 
   if (start.readUInt32BE(0) !== MAGIC) throw new InputError(`${name}: not a xar archive (no "xar!" magic)`, { code: 'XAR_NOT_XAR' });
   if (size < BASE_HEADER_SIZE) throw new InputError(`${name}: file ends inside the ${BASE_HEADER_SIZE}-byte xar header`, { code: 'XAR_TRUNCATED' });
   const headerSize = start.readUInt16BE(4);
-  if (headerSize < BASE_HEADER_SIZE) throw new InputError(`${name}: xar header size ${headerSize} is below the minimum of ${BASE_HEADER_SIZE}`, { code: 'XAR_HEADER_INVALID' });
+  if (headerSize < BASE_HEADER_SIZE)
+    throw new InputError(`${name}: xar header size ${headerSize} is below the minimum of ${BASE_HEADER_SIZE}`, { code: 'XAR_HEADER_INVALID' });
   if (headerSize > size) throw new InputError(`${name}: file ends inside the ${headerSize}-byte xar header`, { code: 'XAR_TRUNCATED' });
   const version = start.readUInt16BE(6);
   const tocC = start.readBigUInt64BE(8);
@@ -349,14 +370,18 @@ function readHeader(readAt: (position: number, length: number) => Buffer, size: 
   const algorithmId = start.readUInt32BE(24);
   if (tocC === 0n) throw new InputError(`${name}: the xar header declares an empty table of contents`, { code: 'XAR_TOC_INVALID' });
   if (tocC > BigInt(limits.maxTocCompressedBytes)) {
-    throw new InputError(`${name}: table of contents of ${tocC} compressed bytes exceeds the ${limits.maxTocCompressedBytes}-byte limit`, { code: 'XAR_TOO_LARGE' });
+    throw new InputError(`${name}: table of contents of ${tocC} compressed bytes exceeds the ${limits.maxTocCompressedBytes}-byte limit`, {
+      code: 'XAR_TOO_LARGE',
+    });
   }
   if (tocU > BigInt(limits.maxTocBytes)) {
     throw new InputError(`${name}: table of contents of ${tocU} bytes exceeds the ${limits.maxTocBytes}-byte limit`, { code: 'XAR_TOO_LARGE' });
   }
   const tocCompressedLength = Number(tocC);
   if (headerSize + tocCompressedLength > size) {
-    throw new InputError(`${name}: file ends inside the table of contents (needs ${headerSize + tocCompressedLength} bytes, has ${size})`, { code: 'XAR_TRUNCATED' });
+    throw new InputError(`${name}: file ends inside the table of contents (needs ${headerSize + tocCompressedLength} bytes, has ${size})`, {
+      code: 'XAR_TRUNCATED',
+    });
   }
   let checksumAlgorithm: string;
   if (algorithmId === 3 && headerSize > BASE_HEADER_SIZE) {
@@ -383,7 +408,9 @@ function inflateToc(compressed: Buffer, header: XarHeader, name: string, limits:
     throw new InputError(`${name}: table of contents is not a zlib stream: ${(error as Error).message}`, { code: 'XAR_TOC_INVALID' });
   }
   if (xml.length !== header.tocLength) {
-    throw new InputError(`${name}: table of contents inflates to ${xml.length} bytes, not the ${header.tocLength} the header declares`, { code: 'XAR_TOC_INVALID' });
+    throw new InputError(`${name}: table of contents inflates to ${xml.length} bytes, not the ${header.tocLength} the header declares`, {
+      code: 'XAR_TOC_INVALID',
+    });
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(xml);

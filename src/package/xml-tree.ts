@@ -187,8 +187,14 @@ export function localName(name: string): string {
 
 function isNameChar(code: number): boolean {
   return (
-    (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) ||
-    code === 0x5f || code === 0x3a || code === 0x2d || code === 0x2e || code > 0x7f
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x5f ||
+    code === 0x3a ||
+    code === 0x2d ||
+    code === 0x2e ||
+    code > 0x7f
   );
 }
 
@@ -213,7 +219,13 @@ function isBlank(text: string, start: number, end: number): boolean {
   return true;
 }
 
-const PREDEFINED = new Map([['lt', '<'], ['gt', '>'], ['amp', '&'], ['quot', '"'], ['apos', "'"]]);
+const PREDEFINED = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
 
 function decodeEntities(text: string, start: number, end: number, fail: (reason: string, at: number) => never): string {
   // Search inside the slice only: a search on the whole text could run past `end` for every value (quadratic).

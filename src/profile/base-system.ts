@@ -267,7 +267,10 @@ function mergeVolume(volume: Volume, homeFolders: readonly string[], layers: rea
   for (const [file, entry] of Object.entries(volume.files ?? {})) add(file, entry);
   // The profile's own files under a link exist under its other name too.
   for (const [link, target] of base.links) {
-    for (const [from, to] of [[target, link], [link, target]] as const) {
+    for (const [from, to] of [
+      [target, link],
+      [link, target],
+    ] as const) {
       const prefix = pathKey(from, caseSensitive) + '/';
       const depth = from.split('/').length;
       for (const key of added) {

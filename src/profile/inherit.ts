@@ -64,7 +64,7 @@ export function resolveInheritance(raw: RawProfile[]): Array<{ profile: Profile;
     // Walk up to the first resolved ancestor (or a root), then merge back down: no recursion on the chain.
     const chain: RawProfile[] = [];
     let base: Record<string, unknown> | undefined;
-    for (let current: RawProfile | undefined = entry; current !== undefined; ) {
+    for (let current: RawProfile | undefined = entry; current !== undefined;) {
       const done = resolved.get(current);
       if (done !== undefined) {
         base = done;
@@ -115,11 +115,7 @@ function idOf(entry: RawProfile): string {
  * the top of this file. Recursion follows the child's nesting, which callers
  * bound (resolveInheritance refuses data deeper than MAX_JSON_DEPTH).
  */
-export function mergeObjects(
-  parent: Record<string, unknown>,
-  child: Record<string, unknown>,
-  schema: SchemaNode | undefined,
-): Record<string, unknown> {
+export function mergeObjects(parent: Record<string, unknown>, child: Record<string, unknown>, schema: SchemaNode | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(parent);
   for (const [key, value] of Object.entries(child)) {
     const node = fieldSchema(schema, key);

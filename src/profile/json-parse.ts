@@ -19,14 +19,20 @@ export function parseJsonText(text: string, source: string, maxDepth: number = M
   const deep = nestingExceeds(body, maxDepth);
   if (deep !== undefined) {
     const { line, column } = lineColumn(body, deep);
-    throw new InputError(`${source}:${line}:${column}: nested deeper than ${maxDepth} levels`, { code: 'JSON_TOO_DEEP', location: { file: source, line, column } });
+    throw new InputError(`${source}:${line}:${column}: nested deeper than ${maxDepth} levels`, {
+      code: 'JSON_TOO_DEEP',
+      location: { file: source, line, column },
+    });
   }
   try {
     return JSON.parse(body);
   } catch (error) {
     const found = findSyntaxError(body);
     if (found === undefined) {
-      throw new InputError(`${source}:1:1: ${error instanceof Error ? error.message : String(error)}`, { code: 'JSON_SYNTAX', location: { file: source, line: 1, column: 1 } });
+      throw new InputError(`${source}:1:1: ${error instanceof Error ? error.message : String(error)}`, {
+        code: 'JSON_SYNTAX',
+        location: { file: source, line: 1, column: 1 },
+      });
     }
     const { line, column } = lineColumn(body, found.position);
     throw new InputError(`${source}:${line}:${column}: ${found.reason}`, { code: 'JSON_SYNTAX', location: { file: source, line, column } });
@@ -43,7 +49,8 @@ export function nestingExceeds(text: string, maxDepth: number): number | undefin
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: the next character is escaped
+      if (c === 0x5c)
+        i++; // backslash: the next character is escaped
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) {
       inString = true;
@@ -219,7 +226,9 @@ export function findSyntaxError(text: string): SyntaxProblem | undefined {
           i++;
           open.pop();
         } else {
-          fail(inObject ? `expected "," or "}" after a property value, found ${describe(i)}` : `expected "," or "]" after an array element, found ${describe(i)}`);
+          fail(
+            inObject ? `expected "," or "}" after a property value, found ${describe(i)}` : `expected "," or "]" after an array element, found ${describe(i)}`,
+          );
         }
       }
       if (completed) break;

@@ -48,7 +48,9 @@ export function loadProfiles(options: LoadProfilesOptions = {}): Profile[] {
     const text = readProfileText(file, file);
     userBytes += text.length;
     if (userBytes > MAX_PROFILES_TOTAL_BYTES) {
-      throw new InputError(`profiles: more than ${MAX_PROFILES_TOTAL_BYTES / 1048576} MiB of profile files in total (at ${file})`, { code: 'PROFILES_TOO_LARGE' });
+      throw new InputError(`profiles: more than ${MAX_PROFILES_TOTAL_BYTES / 1048576} MiB of profile files in total (at ${file})`, {
+        code: 'PROFILES_TOO_LARGE',
+      });
     }
     userRaw.push(profileFromText(text, file));
   };
@@ -72,7 +74,10 @@ export function loadProfiles(options: LoadProfilesOptions = {}): Profile[] {
     }
   }
   if (problems.length > 0) {
-    const head = invalid.length === 1 ? `invalid profile ${invalid[0]!}` : `invalid profiles ${invalid.length > 10 ? `${invalid.slice(0, 10).join(', ')}, …` : invalid.join(', ')}`;
+    const head =
+      invalid.length === 1
+        ? `invalid profile ${invalid[0]!}`
+        : `invalid profiles ${invalid.length > 10 ? `${invalid.slice(0, 10).join(', ')}, …` : invalid.join(', ')}`;
     throw new InputError(`${head}\n${listProblems(problems)}`, { code: 'PROFILE_INVALID' });
   }
 

@@ -47,17 +47,7 @@ import { depthExceeds, isPrototypeName, own, RESERVED_KEY, setOwn } from '../uti
 import { MAX_JSON_DEPTH } from './json-parse.js';
 import { formatPath, isRecord } from './json-path.js';
 import type { PathSegment } from './json-path.js';
-import {
-  acceptedTypes,
-  allowsNull,
-  childSchema,
-  definition,
-  deref,
-  mapValueSchema,
-  profileSchema,
-  propertySchema,
-  requiredKeys,
-} from './schema.js';
+import { acceptedTypes, allowsNull, childSchema, definition, deref, mapValueSchema, profileSchema, propertySchema, requiredKeys } from './schema.js';
 import type { SchemaNode } from './schema.js';
 import type { Profile } from './types.js';
 import { listProblems, validateProfileData } from './validate.js';
@@ -207,16 +197,13 @@ function parseValue(raw: string, target: Target, fail: Fail): Change {
   if ((any || types.has('boolean')) && (raw === 'true' || raw === 'false')) return { kind: 'set', value: raw === 'true' };
   if (any || types.has('string')) return { kind: 'set', value: raw };
   const wanted = [...types].filter((t) => t !== 'null');
-  return fail(`expected ${wanted.join(' or ')}${wanted.includes('object') || wanted.includes('array') ? ' (as JSON)' : ''}, got ${abbreviate(JSON.stringify(raw))}`);
+  return fail(
+    `expected ${wanted.join(' or ')}${wanted.includes('object') || wanted.includes('array') ? ' (as JSON)' : ''}, got ${abbreviate(JSON.stringify(raw))}`,
+  );
 }
 
 /** The object or array that holds the last segment, creating missing intermediate objects. */
-function containerFor(
-  data: Record<string, unknown>,
-  segments: PathSegment[],
-  change: Change,
-  fail: Fail,
-): Record<string, unknown> | unknown[] {
+function containerFor(data: Record<string, unknown>, segments: PathSegment[], change: Change, fail: Fail): Record<string, unknown> | unknown[] {
   let current: Record<string, unknown> | unknown[] = data;
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;

@@ -29,7 +29,12 @@ const DEFAULT_TRANSLATED: Record<string, SysctlValue> = {
 export function sysctlView(profile: Profile, translated: boolean): Record<string, SysctlValue> {
   if (!translated) return profile.sysctl;
   // No prototype: a name from the guest (`constructor`) must find nothing.
-  const view: Record<string, SysctlValue> = Object.assign(Object.create(null) as Record<string, SysctlValue>, profile.sysctl, DEFAULT_TRANSLATED, profile.rosetta?.sysctl);
+  const view: Record<string, SysctlValue> = Object.assign(
+    Object.create(null) as Record<string, SysctlValue>,
+    profile.sysctl,
+    DEFAULT_TRANSLATED,
+    profile.rosetta?.sysctl,
+  );
   for (const name of [...TRANSLATED_ABSENT, ...(profile.rosetta?.sysctlAbsent ?? [])]) delete view[name];
   return view;
 }

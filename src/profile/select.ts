@@ -62,7 +62,10 @@ const HINT = "example: 'arch=arm64 os>=13 <15 ram>=8GB rosetta=false'";
  * says what is wrong without naming a flag; the CLI prefixes its own.
  */
 export function parseWhere(expr: string): ProfileSelector {
-  const tokens = expr.trim().split(/\s+/).filter((t) => t !== '');
+  const tokens = expr
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t !== '');
   if (tokens.length === 0) throw new InputError(`empty expression; valid keys: ${WHERE_KEYS.join(', ')}`, { code: 'WHERE_INVALID', hint: HINT });
   const terms: WhereTerm[] = [];
   let previous: WhereKey | undefined;
@@ -182,7 +185,10 @@ function matchesOs(p: Profile, term: WhereTerm): boolean {
   if (term.op === '=' || term.op === '!=') {
     const want = term.value.split('.').map(Number);
     const have = (semver.coerce(version)?.version ?? '').split('.').map(Number);
-    return equality(term.op, want.every((n, i) => (have[i] ?? 0) === n));
+    return equality(
+      term.op,
+      want.every((n, i) => (have[i] ?? 0) === n),
+    );
   }
   const mine = semver.coerce(version);
   const theirs = semver.coerce(term.value);

@@ -176,8 +176,4 @@ export interface Receipt {
   installDate?: string;
 }
 
-export type FileEntry =
-  | { type: 'file' }
-  | { type: 'directory' }
-  | { type: 'plist'; plist: PlistDict }
-  | { type: 'bundle'; info: PlistDict };
+export type FileEntry = { type: 'file' } | { type: 'directory' } | { type: 'plist'; plist: PlistDict } | { type: 'bundle'; info: PlistDict };

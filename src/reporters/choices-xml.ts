@@ -82,10 +82,13 @@ export const SINGLE_RESULT_FORMATS: ReadonlySet<string> = new Set(['choices-xml'
 /** Throws InputError FORMAT_NEEDS_ONE_RESULT unless there is one input and one profile (a no-op for other formats). */
 export function checkSingleResult(format: string, inputs: number, profiles: number): void {
   if (!SINGLE_RESULT_FORMATS.has(format) || (inputs === 1 && profiles === 1)) return;
-  throw new InputError(`the ${format} format describes one Distribution on one profile; this run has ${inputs} input${inputs === 1 ? '' : 's'} and ${profiles} profile${profiles === 1 ? '' : 's'}`, {
-    code: 'FORMAT_NEEDS_ONE_RESULT',
-    hint: 'give one file and choose one profile with -p ID (installer answers for the Mac it runs on)',
-  });
+  throw new InputError(
+    `the ${format} format describes one Distribution on one profile; this run has ${inputs} input${inputs === 1 ? '' : 's'} and ${profiles} profile${profiles === 1 ? '' : 's'}`,
+    {
+      code: 'FORMAT_NEEDS_ONE_RESULT',
+      hint: 'give one file and choose one profile with -p ID (installer answers for the Mac it runs on)',
+    },
+  );
 }
 
 /**

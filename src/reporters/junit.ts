@@ -44,13 +44,24 @@ export function renderJunit(report: RunReport, options: ReporterOptions & JunitO
   const failOn = new Set(options.junitFailOn ?? DEFAULT_FAIL_ON);
   const suites = report.distributions.map((entry, index) => ({
     name: entry.path,
-    cases: report.tests !== undefined ? testCases(report.tests.filter((t) => t.distribution === index), entry) : runCases(entry, failOn),
+    cases:
+      report.tests !== undefined
+        ? testCases(
+            report.tests.filter((t) => t.distribution === index),
+            entry,
+          )
+        : runCases(entry, failOn),
   }));
   const count = (cases: Case[], kind: 'failure' | 'error'): number => cases.filter((c) => c.outcome.kind === kind).length;
   const all = suites.flatMap((s) => s.cases);
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="distsim" tests="${all.length}" failures="${count(all, 'failure')}" errors="${count(all, 'error')}">`];
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="distsim" tests="${all.length}" failures="${count(all, 'failure')}" errors="${count(all, 'error')}">`,
+  ];
   for (const suite of suites) {
-    lines.push(`  <testsuite name="${attr(suite.name)}" tests="${suite.cases.length}" failures="${count(suite.cases, 'failure')}" errors="${count(suite.cases, 'error')}" skipped="0">`);
+    lines.push(
+      `  <testsuite name="${attr(suite.name)}" tests="${suite.cases.length}" failures="${count(suite.cases, 'failure')}" errors="${count(suite.cases, 'error')}" skipped="0">`,
+    );
     for (const c of suite.cases) {
       const open = `    <testcase classname="${attr(suite.name)}" name="${attr(c.name)}"`;
       if (c.outcome.kind === 'passed') {
@@ -80,7 +91,9 @@ function testCases(tests: TestCaseResult[], entry: DistributionReport): Case[] {
       return { name, outcome: { kind: 'error', type: error.code, message: error.message, body: [error.message + hint, ...failures].join('\n') } };
     }
     const first = t.failures[0];
-    const message = first ? `${first.assertion}: expected ${first.expected}, got ${first.actual}${t.failures.length > 1 ? ` (and ${t.failures.length - 1} more)` : ''}` : 'failed';
+    const message = first
+      ? `${first.assertion}: expected ${first.expected}, got ${first.actual}${t.failures.length > 1 ? ` (and ${t.failures.length - 1} more)` : ''}`
+      : 'failed';
     return { name, outcome: { kind: 'failure', type: 'EXPECTATION_FAILED', message, body: failures.join('\n') } };
   });
 }
@@ -91,7 +104,12 @@ function runCases(entry: DistributionReport, failOn: ReadonlySet<JunitFailReason
     const location = entry.error.location ? formatLocation(entry.error.location) : '';
     const where = location !== '' && !entry.error.message.startsWith(location) ? `${location}: ` : '';
     const hint = entry.error.hint ? `\nhint: ${entry.error.hint}` : '';
-    return [{ name: `read ${entry.path}`, outcome: { kind: 'error', type: entry.error.code, message: entry.error.message, body: `${where}${entry.error.message}${hint}` } }];
+    return [
+      {
+        name: `read ${entry.path}`,
+        outcome: { kind: 'error', type: entry.error.code, message: entry.error.message, body: `${where}${entry.error.message}${hint}` },
+      },
+    ];
   }
   return entry.results.map((r) => profileCase(entry, r, failOn));
 }

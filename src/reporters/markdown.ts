@@ -28,7 +28,10 @@ export function renderMarkdown(report: RunReport, _options: ReporterOptions): st
   if (report.tests !== undefined) {
     const c = testCounts(report);
     const ok = c.failed + c.errors === 0;
-    out.push(`**distsim test: ${ok ? '✅ passed' : '❌ failed'}** — ${c.passed} passed, ${c.failed} failed${c.errors > 0 ? `, ${c.errors} errors` : ''} of ${c.total} checks`, '');
+    out.push(
+      `**distsim test: ${ok ? '✅ passed' : '❌ failed'}** — ${c.passed} passed, ${c.failed} failed${c.errors > 0 ? `, ${c.errors} errors` : ''} of ${c.total} checks`,
+      '',
+    );
   }
   report.distributions.forEach((entry, index) => {
     if (isInputFailure(entry)) {

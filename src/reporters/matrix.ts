@@ -31,12 +31,22 @@ export function renderMatrix(report: RunReport, _options: ReporterOptions): stri
     const lines = [`${t(entry.path)}${entry.title === null ? '' : ` "${t(entry.title)}"`}`];
     const grid = [['PROFILE', ...table.columns.map(heading)], ...table.rows.map((row) => [t(row.profile), ...row.cells.map(symbol)])];
     const widths = grid[0]!.map((_, i) => Math.max(...grid.map((cells) => cells[i]!.length)));
-    for (const cells of grid) lines.push(cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+    for (const cells of grid)
+      lines.push(
+        cells
+          .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+          .join('  ')
+          .trimEnd(),
+      );
     if (table.problems.length > 0) {
       lines.push('', 'failed expectations:');
       for (const problem of table.problems.slice(0, MAX_PROBLEMS)) {
         const first = problem.failures[0];
-        const detail = problem.error ? `${problem.error.code}: ${problem.error.message}` : first ? `${first.assertion}: expected ${first.expected}, got ${first.actual}` : '';
+        const detail = problem.error
+          ? `${problem.error.code}: ${problem.error.message}`
+          : first
+            ? `${first.assertion}: expected ${first.expected}, got ${first.actual}`
+            : '';
         const more = problem.failures.length > 1 ? ` (+${problem.failures.length - 1} more)` : '';
         lines.push(`  ${problem.status === 'failed' ? '✗' : '!'} ${t(problem.profile ?? entry.path)}: ${t(problem.name)} — ${t(detail, 300)}${more}`);
       }

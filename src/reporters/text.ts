@@ -54,7 +54,9 @@ function renderProfile(r: ProfileResult, options: TextOptions, s: Style): string
   out.push(`  installation-check  ${check(r.installationCheck, s)}`);
   for (const v of r.volumes) out.push(`  volume ${t(v.mountpoint).padEnd(12)} ${check(v, s)}`);
   const d = r.domains;
-  out.push(`  domains             ${[d.localSystem && 'local system', d.anywhere && 'anywhere', d.currentUserHome && 'home'].filter(Boolean).join(', ') || s.red('none')}`);
+  out.push(
+    `  domains             ${[d.localSystem && 'local system', d.anywhere && 'anywhere', d.currentUserHome && 'home'].filter(Boolean).join(', ') || s.red('none')}`,
+  );
   if (r.choices.length > 0) {
     out.push('  choices');
     // Pre-order puts each parent before its children, so one pass finds every depth.
@@ -82,7 +84,10 @@ function renderProfile(r: ProfileResult, options: TextOptions, s: Style): string
 function check(c: CheckResult, s: Style): string {
   if (c.passed) return s.green('passed');
   const type = c.resultType === 'Warn' ? s.yellow('Warn') : s.red('Fatal');
-  const text = [c.title, c.message].filter((x) => x !== null && x !== '').map((x) => t(String(x))).join(': ');
+  const text = [c.title, c.message]
+    .filter((x) => x !== null && x !== '')
+    .map((x) => t(String(x)))
+    .join(': ');
   return `${s.red('failed')} (${type})${text ? ` ${text}` : ''}`;
 }
 
@@ -105,5 +110,8 @@ function summary(report: SimulationReport, s: Style): string {
   const all = [...report.diagnostics, ...report.results.flatMap((r) => r.diagnostics)];
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.filter((d) => d.severity === 'warning').length;
-  return s.bold(`${n} profile${n === 1 ? '' : 's'}: ${ok} installable, ${n - ok} not installable`) + s.dim(`; ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+  return (
+    s.bold(`${n} profile${n === 1 ? '' : 's'}: ${ok} installable, ${n - ok} not installable`) +
+    s.dim(`; ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`)
+  );
 }

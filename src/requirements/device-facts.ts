@@ -56,7 +56,8 @@ function apiFacts(dict: PlistDict, byValue: ReadonlyMap<number, string>, api: 'G
     whyMissing(path) {
       if (path[0] !== 'limits' || path.length !== 2) return undefined;
       const value = parseParamKey(path[1]!);
-      if (value !== undefined && !byValue.has(value)) return `enum 0x${value.toString(16).toUpperCase().padStart(4, '0')} is not a ${api} parameter distsim knows`;
+      if (value !== undefined && !byValue.has(value))
+        return `enum 0x${value.toString(16).toUpperCase().padStart(4, '0')} is not a ${api} parameter distsim knows`;
       return `the profile records no value for ${resolve(path)[1]}`;
     },
   };
@@ -67,7 +68,11 @@ function apiMap(dict: PlistDict): Map<string, Value> {
   const version = versionNumber(own(dict, 'version'));
   if (version !== undefined) out.set('version', version);
   const extensions = own(dict, 'extensions');
-  if (Array.isArray(extensions)) out.set('extensions', extensions.filter((e): e is string => typeof e === 'string'));
+  if (Array.isArray(extensions))
+    out.set(
+      'extensions',
+      extensions.filter((e): e is string => typeof e === 'string'),
+    );
   const limits = own(dict, 'limits');
   if (isDict(limits)) {
     const table = new Map<string, Value>();
@@ -102,7 +107,10 @@ function metalMap(dict: PlistDict): Map<string, Value> {
   if (typeof name === 'string') out.set('deviceName', name);
   const sets = own(dict, 'supportedFeatureSets');
   if (Array.isArray(sets)) {
-    out.set('supportedFeatureSets', sets.filter((s): s is string => typeof s === 'string').map((s) => (s.startsWith('MTLFeatureSet_') ? s : `MTLFeatureSet_${s}`)));
+    out.set(
+      'supportedFeatureSets',
+      sets.filter((s): s is string => typeof s === 'string').map((s) => (s.startsWith('MTLFeatureSet_') ? s : `MTLFeatureSet_${s}`)),
+    );
   }
   for (const [key, sources] of METAL_BOOLEANS) {
     for (const source of sources) {

@@ -98,7 +98,14 @@ export function evaluateRequiredGraphics(required: RequiredGraphicsInput, gpus: 
   return { satisfied, singleDevice: { requested: required.singleDevice, honoured, devices }, checks, explanation };
 }
 
-function checkOne(kind: GraphicsKind, source: PredicateSource, index: number, gpus: readonly Gpu[], options: GraphicsOptions, explanation: string[]): GraphicsCheckResult {
+function checkOne(
+  kind: GraphicsKind,
+  source: PredicateSource,
+  index: number,
+  gpus: readonly Gpu[],
+  options: GraphicsOptions,
+  explanation: string[],
+): GraphicsCheckResult {
   const base = { kind, index, predicate: source.text };
   if (!isRequirementEvaluated(kind, options.osVersion)) {
     const floor = requirementOsFloor(kind);

@@ -6,9 +6,7 @@ export interface Span {
   end: number;
 }
 
-export type ComparisonOperator =
-  | '==' | '!=' | '<' | '<=' | '>' | '>='
-  | 'IN' | 'CONTAINS' | 'BEGINSWITH' | 'ENDSWITH' | 'LIKE' | 'MATCHES' | 'BETWEEN';
+export type ComparisonOperator = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'IN' | 'CONTAINS' | 'BEGINSWITH' | 'ENDSWITH' | 'LIKE' | 'MATCHES' | 'BETWEEN';
 
 /** ANY and SOME are the same operator; NSPredicate spells it both ways. */
 export type AggregateModifier = 'ANY' | 'ALL' | 'NONE';

@@ -22,8 +22,29 @@ export interface Token {
 
 /** Keywords the subset understands, matched case-insensitively. */
 export const KEYWORDS = new Set([
-  'AND', 'OR', 'NOT', 'IN', 'CONTAINS', 'BEGINSWITH', 'ENDSWITH', 'LIKE', 'MATCHES', 'BETWEEN',
-  'ANY', 'SOME', 'ALL', 'NONE', 'TRUE', 'YES', 'FALSE', 'NO', 'NULL', 'NIL', 'SELF', 'TRUEPREDICATE', 'FALSEPREDICATE',
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'CONTAINS',
+  'BEGINSWITH',
+  'ENDSWITH',
+  'LIKE',
+  'MATCHES',
+  'BETWEEN',
+  'ANY',
+  'SOME',
+  'ALL',
+  'NONE',
+  'TRUE',
+  'YES',
+  'FALSE',
+  'NO',
+  'NULL',
+  'NIL',
+  'SELF',
+  'TRUEPREDICATE',
+  'FALSEPREDICATE',
 ]);
 
 /** Reserved by NSPredicate but outside the subset: a clear error instead of a confusing one. */
@@ -34,10 +55,32 @@ const IDENT_CHAR = /[A-Za-z0-9_]/;
 
 /** Multi-character operators first so `==` wins over `=`. */
 const OPERATORS: Array<[string, string]> = [
-  ['**', '**'], ['==', '=='], ['!=', '!='], ['<>', '!='], ['<=', '<='], ['=<', '<='], ['>=', '>='], ['=>', '>='],
-  ['&&', 'AND'], ['||', 'OR'],
-  ['=', '=='], ['<', '<'], ['>', '>'], ['!', 'NOT'], ['(', '('], [')', ')'], ['{', '{'], ['}', '}'], [',', ','],
-  ['[', '['], [']', ']'], ['.', '.'], ['+', '+'], ['-', '-'], ['*', '*'], ['/', '/'],
+  ['**', '**'],
+  ['==', '=='],
+  ['!=', '!='],
+  ['<>', '!='],
+  ['<=', '<='],
+  ['=<', '<='],
+  ['>=', '>='],
+  ['=>', '>='],
+  ['&&', 'AND'],
+  ['||', 'OR'],
+  ['=', '=='],
+  ['<', '<'],
+  ['>', '>'],
+  ['!', 'NOT'],
+  ['(', '('],
+  [')', ')'],
+  ['{', '{'],
+  ['}', '}'],
+  [',', ','],
+  ['[', '['],
+  [']', ']'],
+  ['.', '.'],
+  ['+', '+'],
+  ['-', '-'],
+  ['*', '*'],
+  ['/', '/'],
 ];
 
 export class Lexer {
@@ -103,7 +146,11 @@ export class Lexer {
       this.pos += 2;
       const from = this.pos;
       while (this.pos < t.length && digit.test(t[this.pos]!)) this.pos++;
-      if (this.pos === from) throw new PredicateSyntaxError(`'${t.slice(start, start + 2)}' must be followed by ${radix === 16 ? 'hexadecimal' : radix === 8 ? 'octal' : 'binary'} digits`, start);
+      if (this.pos === from)
+        throw new PredicateSyntaxError(
+          `'${t.slice(start, start + 2)}' must be followed by ${radix === 16 ? 'hexadecimal' : radix === 8 ? 'octal' : 'binary'} digits`,
+          start,
+        );
       // BigInt keeps every digit, then Number rounds once (like a C double).
       value = Number(BigInt(`${prefix}${t.slice(from, this.pos)}`));
     } else {

@@ -8,7 +8,12 @@ export const MAX_PREDICATE_LENGTH = 64 * 1024;
 export const MAX_PREDICATE_NESTING = 100;
 
 const COMPARISON_OPS = new Map<string, ComparisonOperator>([
-  ['==', '=='], ['!=', '!='], ['<', '<'], ['<=', '<='], ['>', '>'], ['>=', '>='],
+  ['==', '=='],
+  ['!=', '!='],
+  ['<', '<'],
+  ['<=', '<='],
+  ['>', '>'],
+  ['>=', '>='],
 ]);
 const COMPARISON_KEYWORDS = new Set<string>(['IN', 'CONTAINS', 'BEGINSWITH', 'ENDSWITH', 'LIKE', 'MATCHES', 'BETWEEN']);
 const COLLECTION_OPERATORS = new Set<string>(['count', 'sum', 'avg', 'min', 'max']);
@@ -206,7 +211,8 @@ export class PredicateParser {
     const operand = this.expectExpression(this.parseUnary());
     this.leave();
     // A negative number literal stays a literal, so explanations read `-1`, not `-(1)`.
-    if (operand.type === 'literal' && typeof operand.value === 'number') return { type: 'literal', value: -operand.value, span: { start, end: operand.span.end } };
+    if (operand.type === 'literal' && typeof operand.value === 'number')
+      return { type: 'literal', value: -operand.value, span: { start, end: operand.span.end } };
     return { type: 'negate', operand, span: { start, end: operand.span.end } };
   }
 
@@ -291,10 +297,17 @@ export class PredicateParser {
       this.advance();
       const part = this.token;
       // A keyword after a dot is a syntax error in NSPredicate unless escaped with '#'.
-      if (part.kind !== 'ident') throw new PredicateSyntaxError(part.kind === 'keyword' ? `'${part.text}' is reserved; write #${this.text.slice(part.start, part.end)} to use it as a key` : 'expected a key after \'.\'', part.kind === 'eof' ? dot.start : part.start);
+      if (part.kind !== 'ident')
+        throw new PredicateSyntaxError(
+          part.kind === 'keyword'
+            ? `'${part.text}' is reserved; write #${this.text.slice(part.start, part.end)} to use it as a key`
+            : "expected a key after '.'",
+          part.kind === 'eof' ? dot.start : part.start,
+        );
       if (operator !== null) throw new PredicateSyntaxError(`nothing may follow ${operator}`, part.start);
       if (part.at) {
-        if (!COLLECTION_OPERATORS.has(part.text.toLowerCase())) throw new PredicateSyntaxError(`unknown collection operator @${part.text} (known: @count, @sum, @avg, @min, @max)`, part.start);
+        if (!COLLECTION_OPERATORS.has(part.text.toLowerCase()))
+          throw new PredicateSyntaxError(`unknown collection operator @${part.text} (known: @count, @sum, @avg, @min, @max)`, part.start);
         operator = `@${part.text.toLowerCase()}` as CollectionOperator;
       } else components.push(part.text);
       end = part.end;

@@ -125,8 +125,13 @@ export function parseProductRequirements(input: string | Uint8Array, path: strin
         out.home = boolean(value, path, key);
         break;
       default:
-        fail(path, key, 'unknown key', 'REQUIREMENTS_PLIST_UNKNOWN_KEY',
-          'known keys: os, arch, ram, bundle, all-bundles, gl-renderer, cl-device, metal-device, single-graphics-device, sysctl-requirements, home');
+        fail(
+          path,
+          key,
+          'unknown key',
+          'REQUIREMENTS_PLIST_UNKNOWN_KEY',
+          'known keys: os, arch, ram, bundle, all-bundles, gl-renderer, cl-device, metal-device, single-graphics-device, sysctl-requirements, home',
+        );
     }
   }
   return out;
@@ -135,7 +140,9 @@ export function parseProductRequirements(input: string | Uint8Array, path: strin
 function decode(input: string | Uint8Array, path: string): string {
   const size = typeof input === 'string' ? input.length : input.byteLength;
   if (size > MAX_REQUIREMENTS_PLIST_BYTES) {
-    throw new InputError(`${path}: the requirements property list is larger than ${MAX_REQUIREMENTS_PLIST_BYTES} bytes`, { code: 'REQUIREMENTS_PLIST_TOO_LARGE' });
+    throw new InputError(`${path}: the requirements property list is larger than ${MAX_REQUIREMENTS_PLIST_BYTES} bytes`, {
+      code: 'REQUIREMENTS_PLIST_TOO_LARGE',
+    });
   }
   let text: string;
   if (typeof input === 'string') text = input;
@@ -144,7 +151,10 @@ function decode(input: string | Uint8Array, path: string): string {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(input);
     } catch {
-      throw new InputError(`${path}: the requirements property list is not UTF-8 text`, { code: 'REQUIREMENTS_PLIST_MALFORMED', hint: 'convert it with: plutil -convert xml1 FILE' });
+      throw new InputError(`${path}: the requirements property list is not UTF-8 text`, {
+        code: 'REQUIREMENTS_PLIST_MALFORMED',
+        hint: 'convert it with: plutil -convert xml1 FILE',
+      });
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -155,7 +165,10 @@ function decode(input: string | Uint8Array, path: string): string {
 }
 
 function notXml(path: string, what: string): InputError {
-  return new InputError(`${path}: ${what}; only XML property lists are read`, { code: 'REQUIREMENTS_PLIST_MALFORMED', hint: 'convert it with: plutil -convert xml1 FILE' });
+  return new InputError(`${path}: ${what}; only XML property lists are read`, {
+    code: 'REQUIREMENTS_PLIST_MALFORMED',
+    hint: 'convert it with: plutil -convert xml1 FILE',
+  });
 }
 
 function parseXmlPlist(text: string, path: string): PlistValue {
@@ -186,7 +199,8 @@ function unsafeMarkup(text: string): { offset: number; reason: string } | undefi
     const found = text.indexOf('<', i);
     const lt = found === -1 ? text.length : found;
     const entity = badEntity(text, i, lt);
-    if (entity !== undefined) return { offset: entity, reason: "an entity other than &lt; &gt; &amp; &quot; &apos; or a character reference (write & as &amp;)" };
+    if (entity !== undefined)
+      return { offset: entity, reason: 'an entity other than &lt; &gt; &amp; &quot; &apos; or a character reference (write & as &amp;)' };
     if (found === -1) return undefined;
     if (++nodes > MAX_PLIST_NODES) return { offset: lt, reason: `more than ${MAX_PLIST_NODES} elements, comments and other markup` };
     if (text.startsWith('<!--', lt)) i = after(text, lt + 4, '-->');
@@ -281,7 +295,8 @@ function predicate(value: PlistValue, path: string, key: string): string {
   try {
     parsePredicate(text);
   } catch (e) {
-    if (e instanceof PredicateSyntaxError) fail(path, key, `the predicate does not parse at offset ${e.offset}: ${e.reason}`, 'REQUIREMENTS_PLIST_PREDICATE_SYNTAX');
+    if (e instanceof PredicateSyntaxError)
+      fail(path, key, `the predicate does not parse at offset ${e.offset}: ${e.reason}`, 'REQUIREMENTS_PLIST_PREDICATE_SYNTAX');
     throw e;
   }
   return text;

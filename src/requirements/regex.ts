@@ -87,7 +87,10 @@ const isDigit: CharTest = (cp) => DIGIT_RE.test(String.fromCodePoint(cp));
 const isSpace: CharTest = (cp) => SPACE_RE.test(String.fromCodePoint(cp));
 const isHSpace: CharTest = (cp) => HSPACE_RE.test(String.fromCodePoint(cp));
 const isVSpace: CharTest = (cp) => LINE_TERMINATORS.has(cp);
-const not = (test: CharTest): CharTest => (cp) => !test(cp);
+const not =
+  (test: CharTest): CharTest =>
+  (cp) =>
+    !test(cp);
 
 function propertyTest(name: string, negated: boolean, offset: number): CharTest {
   if (!/^[A-Za-z0-9_ =-]{1,60}$/.test(name)) throw new PatternError(`invalid property name \\p{${name}}`, offset);
@@ -177,7 +180,8 @@ class RegexParser {
     } else return atom;
     if (c !== 0x7b) this.i++;
     if (atom.t === 'assert') throw this.error('an anchor cannot be repeated', at);
-    if (this.peek() === 0x3f) this.i++; // lazy: same yes/no answer for a whole-string match
+    if (this.peek() === 0x3f)
+      this.i++; // lazy: same yes/no answer for a whole-string match
     else if (this.peek() === 0x2b) throw this.error('possessive quantifiers are not supported (they need backtracking semantics)');
     const next = this.peek();
     if (next === 0x2a || next === 0x2b || next === 0x3f || next === 0x7b) throw this.error('a quantifier cannot follow a quantifier');
@@ -299,16 +303,26 @@ class RegexParser {
   /** `\d \D \w \W \s \S \h \H \v \V \p{…} \P{…}`, or undefined when `ch` is not one. */
   private classEscape(ch: string, at: number): CharTest | undefined {
     switch (ch) {
-      case 'd': return isDigit;
-      case 'D': return not(isDigit);
-      case 'w': return isWord;
-      case 'W': return not(isWord);
-      case 's': return isSpace;
-      case 'S': return not(isSpace);
-      case 'h': return isHSpace;
-      case 'H': return not(isHSpace);
-      case 'v': return isVSpace;
-      case 'V': return not(isVSpace);
+      case 'd':
+        return isDigit;
+      case 'D':
+        return not(isDigit);
+      case 'w':
+        return isWord;
+      case 'W':
+        return not(isWord);
+      case 's':
+        return isSpace;
+      case 'S':
+        return not(isSpace);
+      case 'h':
+        return isHSpace;
+      case 'H':
+        return not(isHSpace);
+      case 'v':
+        return isVSpace;
+      case 'V':
+        return not(isVSpace);
       case 'p':
       case 'P': {
         let name: string;

@@ -79,7 +79,9 @@ export function evaluateSysctlRequirements(source: PredicateSource, table: Reado
       status: 'invalid',
       predicate,
       syntaxError,
-      explanation: [`sysctl-requirements: the predicate does not parse (${e.reason}, at ${syntaxError.position.line}:${syntaxError.position.column}); the check fails`],
+      explanation: [
+        `sysctl-requirements: the predicate does not parse (${e.reason}, at ${syntaxError.position.line}:${syntaxError.position.column}); the check fails`,
+      ],
     };
   }
   const outcome = evaluatePredicate(parsed, sysctlFacts(table, options.subset));

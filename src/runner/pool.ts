@@ -142,7 +142,16 @@ export class EvaluationPool {
     const { worker, watch } = adoptOrSpawn();
     worker.ref();
     worker.postMessage({ type: 'init', wasmMemoryCap: this.options.wasmMemoryCap } satisfies ToWorker);
-    const slot: Slot = { worker, current: new Int32Array(watch, 0, 2), started: new Float64Array(watch, 8, 1), polls: new Int32Array(watch, 16, 1), inFlight: [], distributions: new Set(), profiles: new Set(), retired: false };
+    const slot: Slot = {
+      worker,
+      current: new Int32Array(watch, 0, 2),
+      started: new Float64Array(watch, 8, 1),
+      polls: new Int32Array(watch, 16, 1),
+      inFlight: [],
+      distributions: new Set(),
+      profiles: new Set(),
+      retired: false,
+    };
     slot.current[0] = IDLE;
     worker.on('message', (m: FromWorker) => this.onMessage(slot, m));
     worker.on('error', (e) => this.onDeath(slot, e));

@@ -90,7 +90,10 @@ export async function simulateRun(inputs: Array<Distribution | InputFailure>, pr
 export function runSettings(options: SimulateOptions): RunSettings {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   if (!(limits.stackBytes >= MIN_STACK_BYTES && limits.stackBytes <= MAX_STACK_BYTES)) {
-    throw new InputError(`stack limit ${limits.stackBytes} bytes is outside ${MIN_STACK_BYTES}..${MAX_STACK_BYTES} (larger limits overflow QuickJS's WebAssembly stack)`, { code: 'LIMIT_OUT_OF_RANGE' });
+    throw new InputError(
+      `stack limit ${limits.stackBytes} bytes is outside ${MIN_STACK_BYTES}..${MAX_STACK_BYTES} (larger limits overflow QuickJS's WebAssembly stack)`,
+      { code: 'LIMIT_OUT_OF_RANGE' },
+    );
   }
   return {
     policies: { ...defaultPolicies(), ...options.policies },
@@ -106,7 +109,11 @@ function wasmMemoryCap(settings: RunSettings): number {
   return Math.max(DEFAULT_LIMITS.wasmMemoryBytes, settings.limits.memoryBytes * 2);
 }
 
-async function runInProcess(jobs: Array<{ distribution: Distribution; profile: Profile; settings: RunSettings }>, settings: RunSettings, onProgress?: (done: number, total: number) => void): Promise<ProfileResult[]> {
+async function runInProcess(
+  jobs: Array<{ distribution: Distribution; profile: Profile; settings: RunSettings }>,
+  settings: RunSettings,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ProfileResult[]> {
   setWasmMemoryCap(wasmMemoryCap(settings));
   const results: ProfileResult[] = [];
   for (const job of jobs) {

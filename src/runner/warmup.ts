@@ -16,7 +16,13 @@ export const WARMUP_DISTRIBUTION: Distribution = {
   root: 'installer-gui-script',
   options: { allowExternalScripts: false, rootVolumeOnly: false },
   evaluables: [
-    { id: 0, source: 'script[1]', code: "function f(){ return system.sysctl('hw.machine') == 'x86_64' && system.compareVersions(system.version.ProductVersion, '10.5') >= 0 && choices.a.selected; }", position: at, segments: [0, 1, 1] },
+    {
+      id: 0,
+      source: 'script[1]',
+      code: "function f(){ return system.sysctl('hw.machine') == 'x86_64' && system.compareVersions(system.version.ProductVersion, '10.5') >= 0 && choices.a.selected; }",
+      position: at,
+      segments: [0, 1, 1],
+    },
     { id: 1, source: 'installation-check@script', code: 'f()', position: at, segments: [0, 1, 1] },
   ],
   scripts: [0],

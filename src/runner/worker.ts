@@ -80,7 +80,13 @@ function runJob(message: Extract<ToWorker, { type: 'job' }>): Promise<void> {
     } catch (error) {
       retireEngine();
       if (error instanceof EngineFault) {
-        post({ type: 'fault', job: message.job, evaluable: error.evaluable, kind: error.kind, message: String((error.cause as Error)?.message ?? error.cause) });
+        post({
+          type: 'fault',
+          job: message.job,
+          evaluable: error.evaluable,
+          kind: error.kind,
+          message: String((error.cause as Error)?.message ?? error.cause),
+        });
       } else {
         const e = error as Error;
         post({ type: 'error', job: message.job, message: e?.message ?? String(error), ...(e?.stack !== undefined && { stack: e.stack }) });

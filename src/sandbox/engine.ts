@@ -1,4 +1,11 @@
-import { newQuickJSWASMModule, newVariant, RELEASE_SYNC, type EmscriptenModuleLoaderOptions, type QuickJSSyncVariant, type QuickJSWASMModule } from 'quickjs-emscripten';
+import {
+  newQuickJSWASMModule,
+  newVariant,
+  RELEASE_SYNC,
+  type EmscriptenModuleLoaderOptions,
+  type QuickJSSyncVariant,
+  type QuickJSWASMModule,
+} from 'quickjs-emscripten';
 
 /**
  * The QuickJS WebAssembly module: loaded once per thread, replaced when it

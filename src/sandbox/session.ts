@@ -34,9 +34,7 @@ export const HOST_CALLS_PER_UNIT = 100;
 export type StopReason = 'budget' | 'wall' | 'replay';
 
 /** What an evaluation produced, as host data: no handle ever leaves the sandbox. */
-export type EvalOutcome =
-  | { ok: true; type: string; truthy: boolean; string?: string; number?: number }
-  | { ok: false; error: GuestError };
+export type EvalOutcome = { ok: true; type: string; truthy: boolean; string?: string; number?: number } | { ok: false; error: GuestError };
 
 /** Longest completion-value string kept (it is only described in messages). */
 const MAX_OUTCOME_STRING = 4096;
@@ -72,7 +70,11 @@ export class Session {
   private guarding = false;
   private disposed = false;
 
-  constructor(engine: QuickJSWASMModule, private readonly limits: SessionLimits, config: GuestConfig) {
+  constructor(
+    engine: QuickJSWASMModule,
+    private readonly limits: SessionLimits,
+    config: GuestConfig,
+  ) {
     this.runtime = engine.newRuntime({ memoryLimitBytes: limits.memoryBytes, maxStackSizeBytes: limits.stackBytes });
     this.runtime.setInterruptHandler(() => this.poll());
     this.context = this.runtime.newContext();
@@ -136,16 +138,22 @@ export class Session {
   private installDeterminism(config: GuestConfig): void {
     const ctx = this.context;
     const random = seededRandom(config.seed);
-    ctx.getProp(ctx.global, 'Math').consume((math) =>
-      ctx.newFunction('random', () => ctx.newNumber(random())).consume((fn) => ctx.defineProp(math, 'random', { value: fn, configurable: true, enumerable: false })),
-    );
+    ctx
+      .getProp(ctx.global, 'Math')
+      .consume((math) =>
+        ctx
+          .newFunction('random', () => ctx.newNumber(random()))
+          .consume((fn) => ctx.defineProp(math, 'random', { value: fn, configurable: true, enumerable: false })),
+      );
     const realDate = this.own(ctx.getProp(ctx.global, 'Date'));
     const define = ctx.getProp(ctx.global, 'Object').consume((object) => this.own(ctx.getProp(object, 'defineProperty')));
     let fixed: QuickJSHandle | undefined;
     const install = (): QuickJSHandle => {
       if (!fixed) {
         const shim = ctx.unwrapResult(ctx.evalCode(FIXED_DATE_SOURCE, 'distsim-date.js', { type: 'global' }));
-        fixed = shim.consume((f) => ctx.newNumber(config.now).consume((now) => ctx.unwrapResult(ctx.callFunction(f, ctx.undefined, realDate, now, define, ctx.global))));
+        fixed = shim.consume((f) =>
+          ctx.newNumber(config.now).consume((now) => ctx.unwrapResult(ctx.callFunction(f, ctx.undefined, realDate, now, define, ctx.global))),
+        );
         this.own(fixed);
       }
       return fixed;

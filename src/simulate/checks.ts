@@ -21,7 +21,12 @@ export function installationCheck(ev: Evaluator, profile: Profile): CheckResult 
     const memsize = Number(profile.sysctl['hw.memsize'] ?? 0);
     const required = check.ramMinGb * 1e9;
     if (memsize < required) {
-      result = { passed: false, resultType: 'Fatal', title: null, message: `This computer has ${(memsize / 1e9).toFixed(2)} GB of memory; ${check.ramMinGb} GB is required (<ram min-gb>)` };
+      result = {
+        passed: false,
+        resultType: 'Fatal',
+        title: null,
+        message: `This computer has ${(memsize / 1e9).toFixed(2)} GB of memory; ${check.ramMinGb} GB is required (<ram min-gb>)`,
+      };
     }
   }
   if (result.passed) result = declarativeRequirements(ev, check, profile) ?? result;
@@ -40,10 +45,20 @@ export function volumeCheck(ev: Evaluator, volume: Volume): VolumeResult {
   if (result.passed && check) {
     const version = volume.systemVersion?.ProductVersion;
     for (const group of check.allowedOsVersions) {
-      const ok = typeof version === 'string' && group.some((r) => compareVersions(version, r.min) >= 0 && (r.before === undefined || compareVersions(version, r.before) < 0));
+      const ok =
+        typeof version === 'string' &&
+        group.some((r) => compareVersions(version, r.min) >= 0 && (r.before === undefined || compareVersions(version, r.before) < 0));
       if (!ok) {
         const ranges = group.map((r) => (r.before ? `${r.min} up to (excluding) ${r.before}` : `${r.min} or later`)).join(', or ');
-        result = { passed: false, resultType: 'Fatal', title: null, message: typeof version === 'string' ? `macOS ${version} is not allowed (allowed-os-versions: ${ranges})` : `no macOS on this volume (allowed-os-versions: ${ranges})` };
+        result = {
+          passed: false,
+          resultType: 'Fatal',
+          title: null,
+          message:
+            typeof version === 'string'
+              ? `macOS ${version} is not allowed (allowed-os-versions: ${ranges})`
+              : `no macOS on this volume (allowed-os-versions: ${ranges})`,
+        };
         break;
       }
     }
@@ -53,7 +68,12 @@ export function volumeCheck(ev: Evaluator, volume: Volume): VolumeResult {
       const found = req.bundles.map((b) => bundleSatisfied(volume, b));
       const ok = req.all ? found.every(Boolean) : found.some(Boolean);
       if (!ok) {
-        result = { passed: false, resultType: 'Fatal', title: null, message: req.description ?? `required bundles missing: ${req.bundles.map((b) => b.id).join(', ')}` };
+        result = {
+          passed: false,
+          resultType: 'Fatal',
+          title: null,
+          message: req.description ?? `required bundles missing: ${req.bundles.map((b) => b.id).join(', ')}`,
+        };
         break;
       }
     }
@@ -61,10 +81,15 @@ export function volumeCheck(ev: Evaluator, volume: Volume): VolumeResult {
   return { mountpoint: volume.mountpoint, ...result, eligible: result.passed || result.resultType === 'Warn' };
 }
 
-function bundleSatisfied(volume: Volume, bundle: { id: string; path: string; CFBundleShortVersionString?: string; CFBundleVersion?: string; search: boolean }): boolean {
+function bundleSatisfied(
+  volume: Volume,
+  bundle: { id: string; path: string; CFBundleShortVersionString?: string; CFBundleVersion?: string; search: boolean },
+): boolean {
   const files = volume.files ?? {};
   const path = '/' + bundle.path.replace(/^\/+/, '');
-  const candidates = Object.entries(files).filter(([p, e]) => e.type === 'bundle' && (p === path || (bundle.search && e.info.CFBundleIdentifier === bundle.id)));
+  const candidates = Object.entries(files).filter(
+    ([p, e]) => e.type === 'bundle' && (p === path || (bundle.search && e.info.CFBundleIdentifier === bundle.id)),
+  );
   return candidates.some(([, e]) => {
     if (e.type !== 'bundle' || e.info.CFBundleIdentifier !== bundle.id) return false;
     const short = e.info.CFBundleShortVersionString;
@@ -85,7 +110,12 @@ function checkScript(ev: Evaluator, id: number, what: 'installation-check' | 'vo
   if (!outcome.ok) {
     if (ev.settings.policies['check-exception'] === 'pass') return { passed: true, resultType: null, title: null, message: null };
     ev.host.raiseDecided(id);
-    return { passed: false, resultType: 'Fatal', title: null, message: `Package Authoring: error running ${what} script: ${outcome.error.name}: ${outcome.error.message}` };
+    return {
+      passed: false,
+      resultType: 'Fatal',
+      title: null,
+      message: `Package Authoring: error running ${what} script: ${outcome.error.name}: ${outcome.error.message}`,
+    };
   }
   if (ev.truthy(outcome, id)) return { passed: true, resultType: null, title: null, message: null };
   // The questions this evaluation could not get answered decided a failed check: they become warnings.
@@ -99,15 +129,33 @@ function resultType(ev: Evaluator, type: string | null, evaluable: Evaluable): R
   if (type === 'Fatal') return 'Fatal';
   if (type === 'Warn') return 'Warn';
   if (type === 'Warning') {
-    ev.sink.add(createDiagnostic('CHECK_RESULT_TYPE_WARNING_SPELLING', `my.result.type = 'Warning' treated as ${ev.settings.policies['warning-result-type'] === 'warn' ? "'Warn'" : "'Fatal'"} (policy warning-result-type)`, at));
+    ev.sink.add(
+      createDiagnostic(
+        'CHECK_RESULT_TYPE_WARNING_SPELLING',
+        `my.result.type = 'Warning' treated as ${ev.settings.policies['warning-result-type'] === 'warn' ? "'Warn'" : "'Fatal'"} (policy warning-result-type)`,
+        at,
+      ),
+    );
     return ev.settings.policies['warning-result-type'] === 'warn' ? 'Warn' : 'Fatal';
   }
   const policy = ev.settings.policies['missing-result-type'];
   const as = policy === 'warn' ? 'Warn' : 'Fatal';
   if (type === null || type === '') {
-    ev.sink.add(createDiagnostic('CHECK_RESULT_TYPE_MISSING', `${evaluable.source} returned false without my.result.type; treated as '${as}' (policy missing-result-type=${policy})`, at));
+    ev.sink.add(
+      createDiagnostic(
+        'CHECK_RESULT_TYPE_MISSING',
+        `${evaluable.source} returned false without my.result.type; treated as '${as}' (policy missing-result-type=${policy})`,
+        at,
+      ),
+    );
   } else {
-    ev.sink.add(createDiagnostic('CHECK_RESULT_TYPE_UNKNOWN', `my.result.type = '${clip(type, MAX_ARG_LENGTH)}' is not 'Fatal' or 'Warn'; treated as '${as}' (policy missing-result-type=${policy})`, { ...at, args: { type } }));
+    ev.sink.add(
+      createDiagnostic(
+        'CHECK_RESULT_TYPE_UNKNOWN',
+        `my.result.type = '${clip(type, MAX_ARG_LENGTH)}' is not 'Fatal' or 'Warn'; treated as '${as}' (policy missing-result-type=${policy})`,
+        { ...at, args: { type } },
+      ),
+    );
   }
   return as;
 }

@@ -40,12 +40,22 @@ export function applyChoiceChanges(state: ChoiceState, changes: readonly ChoiceC
     const i = state.find(id);
     if (i === undefined || !state.inOutline(i)) {
       const why = i === undefined ? 'no choice has this id' : 'the choice is not in the choices-outline';
-      state.report('CHOICE_CHANGE_UNKNOWN', `${q(change.origin)}: choice '${q(id)}' is unknown (${why}); the change is ignored, as a renamed choice breaks a change file`, `${change.origin}:${id}`, args);
+      state.report(
+        'CHOICE_CHANGE_UNKNOWN',
+        `${q(change.origin)}: choice '${q(id)}' is unknown (${why}); the change is ignored, as a renamed choice breaks a change file`,
+        `${change.origin}:${id}`,
+        args,
+      );
       continue;
     }
     if (change.kind === 'set' && change.attribute === 'customLocation') {
       if (state.def(i).customLocation === undefined) {
-        state.report('CHOICE_CHANGE_NOT_RELOCATABLE', `${q(change.origin)}: choice '${q(id)}' declares no customLocation; its install location cannot be changed`, `${change.origin}:${id}`, args);
+        state.report(
+          'CHOICE_CHANGE_NOT_RELOCATABLE',
+          `${q(change.origin)}: choice '${q(id)}' declares no customLocation; its install location cannot be changed`,
+          `${change.origin}:${id}`,
+          args,
+        );
       } else state.setCustomLocation(i, change.value);
       continue;
     }

@@ -211,13 +211,20 @@ export class ChoiceState implements ChoiceStateAccess {
    */
   set(i: number, flag: ChoiceFlag, value: boolean, cause: Cause): boolean {
     if (flag !== 'selected') return this.setOwn(i, flag, value);
-    const passDown = this.policies['parent-selected'] === 'derived' && this.hasChildren(i) && (cause === 'click' || cause === 'setting' || this.own.selected[i] !== (value ? 1 : 0));
+    const passDown =
+      this.policies['parent-selected'] === 'derived' &&
+      this.hasChildren(i) &&
+      (cause === 'click' || cause === 'setting' || this.own.selected[i] !== (value ? 1 : 0));
     const changed = this.setOwn(i, 'selected', value);
     if (!passDown) return changed;
     const followed = this.passDown(i, value);
     if (followed.length > 0 && (cause === 'attribute' || cause === 'script') && !this.quiet) {
       const id = this.defs[i]!.id;
-      const names = followed.slice(0, 3).map((k) => `'${q(this.defs[k]!.id)}'`).join(', ') + (followed.length > 3 ? ` and ${followed.length - 3} more` : '');
+      const names =
+        followed
+          .slice(0, 3)
+          .map((k) => `'${q(this.defs[k]!.id)}'`)
+          .join(', ') + (followed.length > 3 ? ` and ${followed.length - 3} more` : '');
       this.report(
         'CHOICE_PARENT_STATE_DERIVED',
         `choice '${q(id)}' became ${value ? 'selected' : 'deselected'} by its ${cause === 'script' ? 'script assignment' : 'attribute'}, and its enabled children ${names} followed, as a click would do (policy parent-selected=derived)`,

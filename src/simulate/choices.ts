@@ -47,9 +47,13 @@ export function evaluateChoices(ev: Evaluator, state: ChoiceState, changes: read
     });
     if (left <= 0) {
       ev.sink.add(
-        createDiagnostic('CHOICES_DID_NOT_SETTLE', `re-evaluating the choices after the changes took more than ${MAX_CHANGE_EVALUATIONS} evaluations; later changes were applied without re-evaluation`, {
-          args: { evaluations: MAX_CHANGE_EVALUATIONS },
-        }),
+        createDiagnostic(
+          'CHOICES_DID_NOT_SETTLE',
+          `re-evaluating the choices after the changes took more than ${MAX_CHANGE_EVALUATIONS} evaluations; later changes were applied without re-evaluation`,
+          {
+            args: { evaluations: MAX_CHANGE_EVALUATIONS },
+          },
+        ),
         'changes',
       );
     }

@@ -96,7 +96,13 @@ export class Evaluator {
       return { type: null, title: null, message: null };
     }
     if (r.truncated.length > 0 && ev) {
-      this.report('OUTPUT_TRUNCATED', `my.result.${r.truncated.join(' and my.result.')} set by ${ev.source} was longer than ${MAX_RESULT_TEXT} characters and was cut`, ev, `result:${ev.id}`, { fields: r.truncated.join(',') });
+      this.report(
+        'OUTPUT_TRUNCATED',
+        `my.result.${r.truncated.join(' and my.result.')} set by ${ev.source} was longer than ${MAX_RESULT_TEXT} characters and was cut`,
+        ev,
+        `result:${ev.id}`,
+        { fields: r.truncated.join(',') },
+      );
     }
     return r.value;
   }
@@ -119,7 +125,13 @@ export class Evaluator {
     const ev = this.dist.evaluables[id]!;
     const strict = this.settings.policies.truthiness === 'strict';
     const result = strict ? false : outcome.truthy;
-    this.report('NON_BOOLEAN_RESULT', `${ev.source} returned ${describeValue(outcome)}; treated as ${result} (policy truthiness=${this.settings.policies.truthiness})`, ev, `${id}`, { type: outcome.type });
+    this.report(
+      'NON_BOOLEAN_RESULT',
+      `${ev.source} returned ${describeValue(outcome)}; treated as ${result} (policy truthiness=${this.settings.policies.truthiness})`,
+      ev,
+      `${id}`,
+      { type: outcome.type },
+    );
     return result;
   }
 
@@ -127,7 +139,10 @@ export class Evaluator {
   lastCheck: Evaluable | undefined;
 
   report(code: DiagnosticCode, message: string, ev: Evaluable, key: string, args?: Diagnostic['args'], location?: Diagnostic['location']): void {
-    this.sink.add(createDiagnostic(code, message, { location: location ?? { file: this.dist.path, ...ev.position }, source: ev.source, ...(args && { args }) }), key);
+    this.sink.add(
+      createDiagnostic(code, message, { location: location ?? { file: this.dist.path, ...ev.position }, source: ev.source, ...(args && { args }) }),
+      key,
+    );
   }
 
   evaluate(id: number, purpose: Purpose): EvalOutcome {
@@ -150,7 +165,13 @@ export class Evaluator {
     const limited = this.limited.get(id);
     if (limited) return { ok: false, error: limited };
     if (this.spentUnits > this.unitsPerProfile) {
-      this.report('PROFILE_TIME_BUDGET_EXCEEDED', `the profile's evaluations used more than ${this.settings.limits.profileBudgetMs} ms of work; ${ev.source} and later evaluations count as failed`, ev, 'budget', { budgetMs: this.settings.limits.profileBudgetMs });
+      this.report(
+        'PROFILE_TIME_BUDGET_EXCEEDED',
+        `the profile's evaluations used more than ${this.settings.limits.profileBudgetMs} ms of work; ${ev.source} and later evaluations count as failed`,
+        ev,
+        'budget',
+        { budgetMs: this.settings.limits.profileBudgetMs },
+      );
       return { ok: false, error: { kind: 'timeout', name: 'InternalError', message: 'profile time budget exceeded', frames: [] } };
     }
     this.host.forgetUnanswered(id);
@@ -168,7 +189,12 @@ export class Evaluator {
     if (!outcome.ok) {
       this.reportError(ev, outcome.error, purpose);
       // A limit hit is deterministic: running the expression again (each choice pass would) only costs the limit again.
-      if (outcome.error.kind === 'timeout' || outcome.error.kind === 'hard-timeout' || outcome.error.kind === 'out-of-memory' || outcome.error.kind === 'stack-overflow') {
+      if (
+        outcome.error.kind === 'timeout' ||
+        outcome.error.kind === 'hard-timeout' ||
+        outcome.error.kind === 'out-of-memory' ||
+        outcome.error.kind === 'stack-overflow'
+      ) {
         this.limited.set(id, outcome.error);
         this.hook?.limited?.(id, outcome.error.kind);
       }
@@ -183,8 +209,13 @@ export class Evaluator {
     const code = ERROR_CODES[error.kind];
     const location = guestLocation(this.dist, ev, error) ?? { file: this.dist.path, ...ev.position };
     let consequence = '';
-    if (purpose === 'check') consequence = this.settings.policies['check-exception'] === 'fail' ? '; the check fails (policy check-exception=fail)' : '; the check passes (policy check-exception=pass)';
-    else if (purpose === 'choice') consequence = `; the choice state ${this.settings.policies['choice-exception'] === 'keep' ? 'keeps its previous value' : `becomes ${this.settings.policies['choice-exception']}`} (policy choice-exception=${this.settings.policies['choice-exception']})`;
+    if (purpose === 'check')
+      consequence =
+        this.settings.policies['check-exception'] === 'fail'
+          ? '; the check fails (policy check-exception=fail)'
+          : '; the check passes (policy check-exception=pass)';
+    else if (purpose === 'choice')
+      consequence = `; the choice state ${this.settings.policies['choice-exception'] === 'keep' ? 'keeps its previous value' : `becomes ${this.settings.policies['choice-exception']}`} (policy choice-exception=${this.settings.policies['choice-exception']})`;
     else if (purpose === 'script') consequence = '; the rest of this <script> is skipped, evaluation goes on';
     const limits = this.settings.limits;
     const what =

@@ -76,6 +76,7 @@ export function findBlockers(ev: Evaluator, o: Outcome): Blocker[] {
 function refusal(v: VolumeResult): string {
   const space = v.insufficientSpace;
   // A volume the check accepted (passed, or Warn) was refused for its space alone.
-  if (space && (v.passed || v.resultType === 'Warn')) return `${v.mountpoint}: not enough space: ${space.neededKilobytes} KB needed, ${space.availableKilobytes} KB free`;
+  if (space && (v.passed || v.resultType === 'Warn'))
+    return `${v.mountpoint}: not enough space: ${space.neededKilobytes} KB needed, ${space.availableKilobytes} KB free`;
   return `${v.mountpoint}: ${v.message ?? v.title ?? 'refused'}`;
 }

@@ -32,4 +32,3 @@ export const MIN_STACK_BYTES = 16 * 1024;
 /** The guest clock when --now is not given: runs are reproducible by default. */
 export const DEFAULT_NOW = Date.UTC(2026, 0, 1);
 export const DEFAULT_SEED = 1;
-

@@ -18,4 +18,3 @@ export function guestLocation(dist: Distribution, current: Evaluable, error: Gue
   }
   return undefined;
 }
-

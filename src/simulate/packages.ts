@@ -41,7 +41,12 @@ export function evaluateDomains(ev: Evaluator): ProfileResult['domains'] {
     if (attr) return ev.attribute(attr, DOMAIN_DEFAULTS[name], 'check');
     const used = policy === 'default' ? DOMAIN_DEFAULTS[name] : false;
     const attribute = DOMAIN_ATTRIBUTES[name];
-    ev.sink.report('DOMAIN_ATTRIBUTE_DEFAULTED', `<domains> has no ${attribute}; ${used} is used (policy omitted-domain=${policy})`, { location: { file: ev.dist.path, ...d.position }, args: { attribute, value: used } }, attribute);
+    ev.sink.report(
+      'DOMAIN_ATTRIBUTE_DEFAULTED',
+      `<domains> has no ${attribute}; ${used} is used (policy omitted-domain=${policy})`,
+      { location: { file: ev.dist.path, ...d.position }, args: { attribute, value: used } },
+      attribute,
+    );
     return used;
   };
   return { anywhere: value('anywhere'), currentUserHome: value('currentUserHome'), localSystem: value('localSystem') };
@@ -97,10 +102,15 @@ function mustClose(ev: Evaluator, ref: PkgRefDef, installs: boolean, running: Re
   if (installs) {
     for (const app of apps) {
       if (!app.running) continue;
-      ev.sink.report('MUST_CLOSE_RUNNING', `pkg-ref '${clip(ref.id, MAX_ARG_LENGTH)}': the Installer asks to quit ${clip(app.id, MAX_ARG_LENGTH)}, which is running on this Mac (<must-close>)`, {
-        location: { file: ev.dist.path, ...ref.position },
-        args: { package: ref.id, app: app.id },
-      }, `${ref.id}\u0000${app.id}`);
+      ev.sink.report(
+        'MUST_CLOSE_RUNNING',
+        `pkg-ref '${clip(ref.id, MAX_ARG_LENGTH)}': the Installer asks to quit ${clip(app.id, MAX_ARG_LENGTH)}, which is running on this Mac (<must-close>)`,
+        {
+          location: { file: ev.dist.path, ...ref.position },
+          args: { package: ref.id, app: app.id },
+        },
+        `${ref.id}\u0000${app.id}`,
+      );
     }
   }
   return apps;
@@ -124,10 +134,14 @@ export function restartAction(ev: Evaluator, packages: PackageResult[]): Restart
     if (raw === undefined) continue;
     const action = RESTART_RANK.get(raw.trim().toLowerCase());
     if (!action) {
-      ev.sink.add(createDiagnostic('RESTART_ACTION_UNKNOWN', `pkg-ref '${pkg.id}': '${clip(raw, MAX_ARG_LENGTH)}' is not a restart action; None is used`, {
-        ...(where ? { location: { file: ev.dist.path, ...where.position }, source: where.source } : ref && { location: { file: ev.dist.path, ...ref.position } }),
-        args: { value: raw },
-      }));
+      ev.sink.add(
+        createDiagnostic('RESTART_ACTION_UNKNOWN', `pkg-ref '${pkg.id}': '${clip(raw, MAX_ARG_LENGTH)}' is not a restart action; None is used`, {
+          ...(where
+            ? { location: { file: ev.dist.path, ...where.position }, source: where.source }
+            : ref && { location: { file: ev.dist.path, ...ref.position } }),
+          args: { value: raw },
+        }),
+      );
       continue;
     }
     if (RESTART_ORDER.indexOf(action) > RESTART_ORDER.indexOf(best)) best = action;

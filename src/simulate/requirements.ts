@@ -39,18 +39,32 @@ type Position = { line: number; column: number };
 function reportGraphics(ev: Evaluator, result: GraphicsResult, at: Position, osVersion: string): void {
   const file = ev.dist.path;
   if (result.singleDevice.requested && !result.singleDevice.honoured) {
-    ev.sink.report('REQUIREMENT_SINGLE_DEVICE_IGNORED', 'single-device="true" is ignored: the Installer honours it only when both an OpenGL and an OpenCL predicate are given', { location: { file, ...at } });
+    ev.sink.report(
+      'REQUIREMENT_SINGLE_DEVICE_IGNORED',
+      'single-device="true" is ignored: the Installer honours it only when both an OpenGL and an OpenCL predicate are given',
+      { location: { file, ...at } },
+    );
   }
   for (const c of result.checks) {
     const location = { file, ...at };
     if (c.status === 'ignored') {
-      ev.sink.report('REQUIREMENT_IGNORED_OS', `required-${c.kind} is ignored before macOS ${c.floor} (this Mac runs ${osVersion}); it passes`, { location, args: { kind: c.kind, floor: c.floor ?? null } });
+      ev.sink.report('REQUIREMENT_IGNORED_OS', `required-${c.kind} is ignored before macOS ${c.floor} (this Mac runs ${osVersion}); it passes`, {
+        location,
+        args: { kind: c.kind, floor: c.floor ?? null },
+      });
     } else if (c.status === 'invalid' && c.syntaxError) {
-      ev.sink.report('REQUIREMENT_PREDICATE_SYNTAX_ERROR', `required-${c.kind}: ${c.syntaxError.message}; the requirement fails`, { location: { file, ...c.syntaxError.position }, args: { kind: c.kind } });
+      ev.sink.report('REQUIREMENT_PREDICATE_SYNTAX_ERROR', `required-${c.kind}: ${c.syntaxError.message}; the requirement fails`, {
+        location: { file, ...c.syntaxError.position },
+        args: { kind: c.kind },
+      });
     } else if (c.status === 'failed') {
       const errors = c.devices.map((d) => d.outcome.error?.message).filter((e): e is string => typeof e === 'string');
-      if (errors.length > 0) ev.sink.report('REQUIREMENT_PREDICATE_ERROR', `required-${c.kind}: ${errors[0]}; the requirement fails`, { location, args: { kind: c.kind } });
-      const why = c.devices.length === 0 ? ['no device of this kind on this Mac'] : c.devices.flatMap((d) => explainOutcome(d.outcome).map((line) => `${d.name}: ${line}`));
+      if (errors.length > 0)
+        ev.sink.report('REQUIREMENT_PREDICATE_ERROR', `required-${c.kind}: ${errors[0]}; the requirement fails`, { location, args: { kind: c.kind } });
+      const why =
+        c.devices.length === 0
+          ? ['no device of this kind on this Mac']
+          : c.devices.flatMap((d) => explainOutcome(d.outcome).map((line) => `${d.name}: ${line}`));
       ev.sink.report('REQUIREMENT_UNSATISFIED', `required-${c.kind} is not met: ${why.join('; ')}`, { location, args: { kind: c.kind } });
     }
   }
@@ -61,9 +75,19 @@ function reportSysctl(ev: Evaluator, result: SysctlResult, at: Position): void {
   if (result.status === 'ignored') {
     ev.sink.report('REQUIREMENT_IGNORED_OS', result.explanation.join('; '), { location, args: { kind: 'sysctl-requirements', floor: result.floor ?? null } });
   } else if (result.status === 'invalid' && result.syntaxError) {
-    ev.sink.report('REQUIREMENT_PREDICATE_SYNTAX_ERROR', `sysctl-requirements: ${result.syntaxError.message}; the requirement fails`, { location: { file: ev.dist.path, ...result.syntaxError.position }, args: { kind: 'sysctl-requirements' } });
+    ev.sink.report('REQUIREMENT_PREDICATE_SYNTAX_ERROR', `sysctl-requirements: ${result.syntaxError.message}; the requirement fails`, {
+      location: { file: ev.dist.path, ...result.syntaxError.position },
+      args: { kind: 'sysctl-requirements' },
+    });
   } else if (result.status === 'failed') {
-    if (result.outcome?.error) ev.sink.report('REQUIREMENT_PREDICATE_ERROR', `sysctl-requirements: ${result.outcome.error.message}; the requirement fails`, { location, args: { kind: 'sysctl-requirements' } });
-    ev.sink.report('REQUIREMENT_UNSATISFIED', `sysctl-requirements is not met: ${result.explanation.join('; ')}`, { location, args: { kind: 'sysctl-requirements' } });
+    if (result.outcome?.error)
+      ev.sink.report('REQUIREMENT_PREDICATE_ERROR', `sysctl-requirements: ${result.outcome.error.message}; the requirement fails`, {
+        location,
+        args: { kind: 'sysctl-requirements' },
+      });
+    ev.sink.report('REQUIREMENT_UNSATISFIED', `sysctl-requirements is not met: ${result.explanation.join('; ')}`, {
+      location,
+      args: { kind: 'sysctl-requirements' },
+    });
   }
 }

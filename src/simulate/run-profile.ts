@@ -41,7 +41,15 @@ export function runProfile(sessions: SessionFactory, dist: Distribution, given: 
   const sink = new DiagnosticSink();
   // The choice state's one owner; the host reads and writes it for the guest, located at the evaluation in progress.
   const choices = new ChoiceState(dist, choicePolicies(settings.policies), sink, () => host.current);
-  const host: InstallerHost = new InstallerHost(dist, profile, sysctlView(profile, gate.translated), settings.policies, { logBytes: settings.limits.logBytes }, choices, sink);
+  const host: InstallerHost = new InstallerHost(
+    dist,
+    profile,
+    sysctlView(profile, gate.translated),
+    settings.policies,
+    { logBytes: settings.limits.logBytes },
+    choices,
+    sink,
+  );
   const session = sessions(
     { memoryBytes: settings.limits.memoryBytes, stackBytes: settings.limits.stackBytes },
     { now: settings.now, seed: settings.seed },
@@ -63,7 +71,10 @@ function evaluate(ev: Evaluator, profile: Profile, gate: ReturnType<typeof decid
   ev.bindTarget(ev.settings.policies['target-in-installation-check'] === 'boot' ? host.bootVolume : undefined);
   ev.bindChoice(undefined);
   if (ev.skipsScripts) {
-    ev.sink.report('REQUIRE_SCRIPTS_FALSE_SKIPPED', 'require-scripts="false": no JavaScript was evaluated; checks pass and JavaScript choice states keep their start value (policy require-scripts-false=skip)');
+    ev.sink.report(
+      'REQUIRE_SCRIPTS_FALSE_SKIPPED',
+      'require-scripts="false": no JavaScript was evaluated; checks pass and JavaScript choice states keep their start value (policy require-scripts-false=skip)',
+    );
   } else {
     for (const id of dist.scripts) ev.evaluate(id, 'script');
   }

@@ -80,7 +80,10 @@ describe('distsim run: choice changes and the choice formats', () => {
     const changes = changeFile('none.plist', []);
     const r = await runCli(['run', OUTLINE, '-p', INTEL, '--choices', changes, '--format', 'installer']);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, `installer: Package name is Outline Suite\ninstaller: choices changes file '${changes}' applied\ninstaller: Installing at base path /\ninstaller: The install was successful.\n`);
+    assert.equal(
+      r.stdout,
+      `installer: Package name is Outline Suite\ninstaller: choices changes file '${changes}' applied\ninstaller: Installing at base path /\ninstaller: The install was successful.\n`,
+    );
   });
 
   it('the single-result formats refuse several profiles before simulating', async () => {

@@ -25,10 +25,13 @@ let unsignedPkg: string;
 before(() => {
   pki = makeTestPki();
   signedPkg = tmp.write('signed.pkg', writeXar(localizedMembers(), { sign: { key: pki.leafKey, certificates: pki.chain, cms: (c) => pki.cms(c, 'sha256') } }));
-  tamperedPkg = tmp.write('tampered.pkg', writeXar(localizedMembers(), {
-    sign: { key: pki.leafKey, certificates: pki.chain },
-    editTocAfterSigning: (xml) => xml.replace('2024-01-03T15:48:26', '2024-01-04T15:48:26'),
-  }));
+  tamperedPkg = tmp.write(
+    'tampered.pkg',
+    writeXar(localizedMembers(), {
+      sign: { key: pki.leafKey, certificates: pki.chain },
+      editTocAfterSigning: (xml) => xml.replace('2024-01-03T15:48:26', '2024-01-04T15:48:26'),
+    }),
+  );
   unsignedPkg = tmp.write('unsigned.pkg', writeXar(localizedMembers()));
 });
 after(() => {
@@ -62,14 +65,22 @@ describe('distsim info', () => {
     assert.equal(s.cms!.verified, true);
     assert.equal(s.cms!.digestAlgorithm, 'sha256');
     assert.equal(s.rsa!.chain.consistent, true);
-    assert.deepEqual(s.rsa!.certificates.map((c) => [c.commonName, c.issuerCommonName, c.validAtNow]), [
-      [LEAF_SUBJECT, 'Test Developer ID Certification Authority', true],
-      ['Test Developer ID Certification Authority', 'Test Root CA', true],
-      ['Test Root CA', 'Test Root CA', true],
-    ]);
+    assert.deepEqual(
+      s.rsa!.certificates.map((c) => [c.commonName, c.issuerCommonName, c.validAtNow]),
+      [
+        [LEAF_SUBJECT, 'Test Developer ID Certification Authority', true],
+        ['Test Developer ID Certification Authority', 'Test Root CA', true],
+        ['Test Root CA', 'Test Root CA', true],
+      ],
+    );
     assert.deepEqual(r.localizations, ['en', 'fr']);
-    assert.deepEqual(r.pkgRefs, [{ id: 'com.example.widget', version: '2.5.1', installKBytes: 12345, path: '#Widget%20Core.pkg', packageInfo: 'Widget Core.pkg/PackageInfo' }]);
-    assert.deepEqual(r.components.map((c) => [c.path, c.identifier, c.version]), [['Widget Core.pkg/PackageInfo', 'com.example.widget', '2.5.1']]);
+    assert.deepEqual(r.pkgRefs, [
+      { id: 'com.example.widget', version: '2.5.1', installKBytes: 12345, path: '#Widget%20Core.pkg', packageInfo: 'Widget Core.pkg/PackageInfo' },
+    ]);
+    assert.deepEqual(
+      r.components.map((c) => [c.path, c.identifier, c.version]),
+      [['Widget Core.pkg/PackageInfo', 'com.example.widget', '2.5.1']],
+    );
     assert.deepEqual(r.diagnostics, []);
   });
 
@@ -79,12 +90,18 @@ describe('distsim info', () => {
     assert.equal(r.signature.checksum.matches, false);
     assert.equal(r.signature.rsa!.verified, true, 'the signature still covers the stored checksum');
     assert.deepEqual(r.signature.problems, ['the stored TOC checksum does not match the table of contents']);
-    assert.deepEqual(r.diagnostics.map((d) => d.code), ['PKG_TOC_CHECKSUM_MISMATCH']);
+    assert.deepEqual(
+      r.diagnostics.map((d) => d.code),
+      ['PKG_TOC_CHECKSUM_MISMATCH'],
+    );
   });
 
   it('an unsigned package: the checksum matches, nothing is signed', () => {
     const r = infoJson(unsignedPkg);
-    assert.deepEqual([r.signature.status, r.signature.signed, r.signature.checksum.matches, r.signature.rsa, r.signature.cms], ['unsigned', false, true, null, null]);
+    assert.deepEqual(
+      [r.signature.status, r.signature.signed, r.signature.checksum.matches, r.signature.rsa, r.signature.cms],
+      ['unsigned', false, true, null, null],
+    );
   });
 
   it('text: one fact per line, what is not checked said', () => {
@@ -137,8 +154,15 @@ describe('distsim extract', () => {
 
   it('lists the members', async () => {
     const { stdout } = await extract({ pkg: unsignedPkg, list: true });
-    const lines = stdout.trimEnd().split('\n').map((l) => l.replace(/\s+/g, ' '));
-    assert.deepEqual(lines.slice(0, 3), ['file 1000 Distribution'.replace('1000', String(Buffer.byteLength(LOCALIZED_DISTRIBUTION))), 'directory Resources', 'directory Resources/en.lproj']);
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.replace(/\s+/g, ' '));
+    assert.deepEqual(lines.slice(0, 3), [
+      'file 1000 Distribution'.replace('1000', String(Buffer.byteLength(LOCALIZED_DISTRIBUTION))),
+      'directory Resources',
+      'directory Resources/en.lproj',
+    ]);
     assert.ok(lines.includes('file 3000 Widget Core.pkg/Payload'));
   });
 
@@ -181,7 +205,13 @@ describe('distsim extract', () => {
   });
 
   it('a member that does not match its checksum is written and named, and the exit code is 2', async () => {
-    const damaged = writeXar(localizedMembers(), { editToc: (xml) => xml.replace(/<extracted-checksum style="sha1">[0-9a-f]{40}<\/extracted-checksum>/, `<extracted-checksum style="sha1">${'0'.repeat(40)}</extracted-checksum>`) });
+    const damaged = writeXar(localizedMembers(), {
+      editToc: (xml) =>
+        xml.replace(
+          /<extracted-checksum style="sha1">[0-9a-f]{40}<\/extracted-checksum>/,
+          `<extracted-checksum style="sha1">${'0'.repeat(40)}</extracted-checksum>`,
+        ),
+    });
     const pkg = tmp.write('damaged.pkg', damaged);
     const printed = await extract({ pkg });
     assert.equal(printed.code, 2);

@@ -25,7 +25,10 @@ describe('declarative requirements', () => {
   it('a Metal argument-buffers tier 2 device: not on the Intel UHD 630 Mac mini, yes on the Mac Pro with an AMD GPU', async () => {
     const mini = await simulateOne(graphics('argumentBuffersTier == 1'), 'macmini-2018-14.8.3');
     assert.equal(mini.installable, false);
-    assert.deepEqual(mini.blockers.map((b) => b.code), ['INSTALLATION_CHECK_FAILED']);
+    assert.deepEqual(
+      mini.blockers.map((b) => b.code),
+      ['INSTALLATION_CHECK_FAILED'],
+    );
     assert.match(mini.installationCheck.message!, /Intel UHD Graphics 630 failed `argumentBuffersTier == 1` \(argumentBuffersTier = 0\)/);
     assert.deepEqual(codes(mini), ['REQUIREMENT_UNSATISFIED']);
     const pro = await simulateOne(graphics('argumentBuffersTier == 1'), 'macpro-2019-13.7.8');
@@ -40,7 +43,10 @@ describe('declarative requirements', () => {
     const ivy = await simulateOne(xml, 'macbookair-13-mid2012-10.8.5');
     assert.equal(ivy.installationCheck.passed, true);
     assert.deepEqual(codes(ivy), ['REQUIREMENT_IGNORED_OS']);
-    const ivyUpgraded = await simulateOne(xml, await import('../helpers.js').then((h) => h.profile('macbookair-13-mid2012-10.8.5', ['systemVersion.ProductVersion=10.15.7'])));
+    const ivyUpgraded = await simulateOne(
+      xml,
+      await import('../helpers.js').then((h) => h.profile('macbookair-13-mid2012-10.8.5', ['systemVersion.ProductVersion=10.15.7'])),
+    );
     assert.equal(ivyUpgraded.installationCheck.passed, false);
     assert.deepEqual(codes(ivyUpgraded), ['REQUIREMENT_UNSATISFIED']);
   });
@@ -54,7 +60,10 @@ describe('declarative requirements', () => {
   });
 
   it('a predicate that does not parse fails the check with an error located inside the CDATA', async () => {
-    const r = await simulateOne(`<installer-gui-script minSpecVersion="2"><options hostArchitectures="x86_64,arm64"/><installation-check>\n<hardware-properties><sysctl-requirements><![CDATA[hw.ncpu >>= 2]]></sysctl-requirements></hardware-properties></installation-check></installer-gui-script>`, 'macmini-m4-2024-26.5.2');
+    const r = await simulateOne(
+      `<installer-gui-script minSpecVersion="2"><options hostArchitectures="x86_64,arm64"/><installation-check>\n<hardware-properties><sysctl-requirements><![CDATA[hw.ncpu >>= 2]]></sysctl-requirements></hardware-properties></installation-check></installer-gui-script>`,
+      'macmini-m4-2024-26.5.2',
+    );
     assert.equal(r.installationCheck.passed, false);
     const d = r.diagnostics.find((x) => x.code === 'REQUIREMENT_PREDICATE_SYNTAX_ERROR');
     assert.deepEqual([d?.location?.line, d?.location?.column], [2, 61]);
@@ -75,7 +84,10 @@ describe('declarative requirements', () => {
   });
 
   it('a malformed requirements plist or an unknown key is exit 2 with the key path', async () => {
-    const bad = writeTemp('bad.plist', '<?xml version="1.0"?><plist version="1.0"><dict><key>arch</key><array><string>x86_64</string></array><key>colour</key><string>red</string></dict></plist>');
+    const bad = writeTemp(
+      'bad.plist',
+      '<?xml version="1.0"?><plist version="1.0"><dict><key>arch</key><array><string>x86_64</string></array><key>colour</key><string>red</string></dict></plist>',
+    );
     const r = await runCli(['synthesize', '--product', bad]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /colour/);

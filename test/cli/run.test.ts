@@ -22,25 +22,56 @@ describe('distsim run', () => {
     assert.equal(r.stderr, '');
     const report = single(r.stdout);
     assert.deepEqual([report.path, report.title], ['examples/example-app.xml', 'Example App']);
-    assert.deepEqual(report.results.map((x) => x.profile), builtinProfiles().map((p) => p.id));
+    assert.deepEqual(
+      report.results.map((x) => x.profile),
+      builtinProfiles().map((p) => p.id),
+    );
     for (const result of report.results) {
-      for (const key of ['profile', 'evaluatedArch', 'translated', 'installable', 'installationCheck', 'volumes', 'choices', 'packages', 'domains', 'restartAction', 'log', 'diagnostics']) {
+      for (const key of [
+        'profile',
+        'evaluatedArch',
+        'translated',
+        'installable',
+        'installationCheck',
+        'volumes',
+        'choices',
+        'packages',
+        'domains',
+        'restartAction',
+        'log',
+        'diagnostics',
+      ]) {
         assert.ok(key in result, `${key} in ${result.profile}`);
       }
       assert.ok(['ppc', 'i386', 'x86_64', 'arm64'].includes(result.evaluatedArch));
       assert.deepEqual(Object.keys(result.installationCheck).sort(), ['message', 'passed', 'resultType', 'title']);
-      for (const c of result.choices) assert.deepEqual(['enabled', 'id', 'parent', 'selected', 'visible'].filter((k) => !(k in c)), []);
+      for (const c of result.choices)
+        assert.deepEqual(
+          ['enabled', 'id', 'parent', 'selected', 'visible'].filter((k) => !(k in c)),
+          [],
+        );
       for (const p of result.packages) assert.ok('id' in p && 'install' in p);
       for (const d of result.diagnostics) assert.ok(typeof d.code === 'string' && typeof d.severity === 'string' && typeof d.message === 'string');
     }
     // The example's hidden helper installs on Intel only; the visible one on Apple silicon only.
     const intel = report.results.find((x) => x.profile === 'macbookpro-15-mid2015-10.14.6')!;
     const arm = report.results.find((x) => x.profile === 'macmini-m4-2024-26.5.2')!;
-    assert.deepEqual(intel.packages.filter((p) => p.install).map((p) => p.id), ['com.example.app', 'com.example.helper.intel']);
-    assert.deepEqual(arm.packages.filter((p) => p.install).map((p) => p.id), ['com.example.app', 'com.example.helper.arm64']);
+    assert.deepEqual(
+      intel.packages.filter((p) => p.install).map((p) => p.id),
+      ['com.example.app', 'com.example.helper.intel'],
+    );
+    assert.deepEqual(
+      arm.packages.filter((p) => p.install).map((p) => p.id),
+      ['com.example.app', 'com.example.helper.arm64'],
+    );
     const helper = intel.choices.find((c) => c.id === 'intel-helper')!;
     assert.deepEqual([helper.parent, helper.title, helper.visible, helper.enabled, helper.selected], ['app', 'Intel helper', false, true, true]);
-    assert.deepEqual(intel.mac, { name: builtinProfiles().find((p) => p.id === intel.profile)!.name, model: 'MacBookPro11,5', arch: 'x86_64', macos: '10.14.6' });
+    assert.deepEqual(intel.mac, {
+      name: builtinProfiles().find((p) => p.id === intel.profile)!.name,
+      model: 'MacBookPro11,5',
+      arch: 'x86_64',
+      macos: '10.14.6',
+    });
     assert.equal(arm.restartAction, 'RequireRestart');
   });
 
@@ -63,7 +94,12 @@ describe('distsim run', () => {
   // A bad input is reported in place: one line on stderr, and an error entry in the report, exit 2.
   const inputErrors: Array<[string, string[], RegExp, string]> = [
     ['missing file', ['run', 'nope.xml'], /cannot read nope\.xml: no such file/, 'FILE_UNREADABLE'],
-    ['malformed XML', ['run', 'test/fixtures/malformed-raw-lt.xml'], /^distsim: test\/fixtures\/malformed-raw-lt\.xml:7:\d+: .*\nhint: raw '<' inside a <script>/, 'XML_MALFORMED'],
+    [
+      'malformed XML',
+      ['run', 'test/fixtures/malformed-raw-lt.xml'],
+      /^distsim: test\/fixtures\/malformed-raw-lt\.xml:7:\d+: .*\nhint: raw '<' inside a <script>/,
+      'XML_MALFORMED',
+    ],
     ['not a Distribution', ['run', 'test/fixtures/not-a-distribution.xml'], /:2:1: root element <plist> is not a Distribution/, 'NOT_A_DISTRIBUTION'],
   ];
   for (const [name, args, pattern, code] of inputErrors) {
@@ -87,7 +123,10 @@ describe('distsim run', () => {
     assert.equal(report.schemaVersion, 2);
     const [good, bad] = report.distributions;
     assert.ok(good && !isInputFailure(good));
-    assert.deepEqual(good.results.map((x) => [x.profile, x.installable]), [['macbookpro-13-late2013-10.9.5', false]]);
+    assert.deepEqual(
+      good.results.map((x) => [x.profile, x.installable]),
+      [['macbookpro-13-late2013-10.9.5', false]],
+    );
     assert.ok(bad && isInputFailure(bad));
     assert.deepEqual(bad.error.location, { file: 'test/fixtures/malformed-raw-lt.xml', line: 7, column: 40 });
   });
@@ -108,7 +147,11 @@ describe('distsim run', () => {
     ['bad policy', ['run', 'examples/example-app.xml', '--policy', 'truthiness=maybe'], /--policy truthiness=maybe: 'maybe' is not one of js, strict/],
     ['bad --where', ['run', 'examples/example-app.xml', '--where', 'colour=red'], /colour/],
     ['bad --now', ['run', 'examples/example-app.xml', '--now', 'yesterday'], /--now yesterday: not a date/],
-    ['stack limit above the WebAssembly stack', ['run', 'examples/example-app.xml', '--stack-limit', '2048'], /--stack-limit 2048: must be an integer from 16 to 1024/],
+    [
+      'stack limit above the WebAssembly stack',
+      ['run', 'examples/example-app.xml', '--stack-limit', '2048'],
+      /--stack-limit 2048: must be an integer from 16 to 1024/,
+    ],
   ];
   for (const [name, args, pattern] of errors) {
     it(`exits 2 with a one-line error: ${name}`, async () => {
@@ -137,12 +180,24 @@ describe('distsim run', () => {
     const r = await runCli(['run', fixture('malformed-raw-lt.xml'), '--recover', '--format', 'json', '-p', 'macbookpro-15-mid2015-10.14.6']);
     assert.equal(r.code, 0, r.stderr);
     const report = single(r.stdout);
-    assert.deepEqual(report.diagnostics.map((d) => d.code), ['XML_SCRIPT_ESCAPE_REPAIRED', 'XML_SCRIPT_ESCAPE_REPAIRED', 'XML_SCRIPT_ESCAPE_REPAIRED']);
+    assert.deepEqual(
+      report.diagnostics.map((d) => d.code),
+      ['XML_SCRIPT_ESCAPE_REPAIRED', 'XML_SCRIPT_ESCAPE_REPAIRED', 'XML_SCRIPT_ESCAPE_REPAIRED'],
+    );
     assert.equal(report.results[0]!.choices[0]!.selected, true, '16 GB is not too little memory');
   });
 
   it('selects profiles with --where and overrides them with --set', async () => {
-    const r = await runCli(['run', 'test/fixtures/ram.xml', '--where', 'arch=arm64 rosetta=false', '--set', 'sysctl.hw.memsize=4294967296', '--format', 'json']);
+    const r = await runCli([
+      'run',
+      'test/fixtures/ram.xml',
+      '--where',
+      'arch=arm64 rosetta=false',
+      '--set',
+      'sysctl.hw.memsize=4294967296',
+      '--format',
+      'json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const report = single(r.stdout);
     assert.ok(report.results.length >= 1);
@@ -150,13 +205,26 @@ describe('distsim run', () => {
   });
 
   it('runs several files over one worker pool, reports in the order given', async () => {
-    const r = await runCli(['run', 'test/fixtures/os-gate.xml', 'test/fixtures/hidden-choice.xml', '-p', 'macbookpro-13-late2013-10.9.5', '-p', 'macmini-m4-2024-26.5.2', '-f', 'json']);
+    const r = await runCli([
+      'run',
+      'test/fixtures/os-gate.xml',
+      'test/fixtures/hidden-choice.xml',
+      '-p',
+      'macbookpro-13-late2013-10.9.5',
+      '-p',
+      'macmini-m4-2024-26.5.2',
+      '-f',
+      'json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const reports = (JSON.parse(r.stdout) as RunReport).distributions as SimulationReport[];
-    assert.deepEqual(reports.map((x) => [x.path, x.results.map((y) => y.profile)]), [
-      ['test/fixtures/os-gate.xml', ['macbookpro-13-late2013-10.9.5', 'macmini-m4-2024-26.5.2']],
-      ['test/fixtures/hidden-choice.xml', ['macbookpro-13-late2013-10.9.5', 'macmini-m4-2024-26.5.2']],
-    ]);
+    assert.deepEqual(
+      reports.map((x) => [x.path, x.results.map((y) => y.profile)]),
+      [
+        ['test/fixtures/os-gate.xml', ['macbookpro-13-late2013-10.9.5', 'macmini-m4-2024-26.5.2']],
+        ['test/fixtures/hidden-choice.xml', ['macbookpro-13-late2013-10.9.5', 'macmini-m4-2024-26.5.2']],
+      ],
+    );
     assert.equal(reports[0]!.results[0]!.installable, false);
     assert.equal(reports[1]!.results[0]!.installable, true);
   });
@@ -176,12 +244,21 @@ describe('user profiles on the command line', () => {
   it('--profile-file runs your own profile (extending a built-in) and only it', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'lab.json');
-    writeFileSync(file, JSON.stringify({ id: 'lab-m1-no-rosetta', extends: 'macbookair-m1-2020-12.7.6', name: 'Lab MacBook Air', rosetta: { installed: false } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ id: 'lab-m1-no-rosetta', extends: 'macbookair-m1-2020-12.7.6', name: 'Lab MacBook Air', rosetta: { installed: false } }),
+    );
     const r = await runCli(['run', 'test/fixtures/arch-none.xml', '--profile-file', file, '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const report = single(r.stdout);
-    assert.deepEqual(report.results.map((x) => x.profile), ['lab-m1-no-rosetta']);
-    assert.deepEqual(report.results[0]!.blockers.map((b) => b.code), ['ARCH_ROSETTA_MISSING']);
+    assert.deepEqual(
+      report.results.map((x) => x.profile),
+      ['lab-m1-no-rosetta'],
+    );
+    assert.deepEqual(
+      report.results[0]!.blockers.map((b) => b.code),
+      ['ARCH_ROSETTA_MISSING'],
+    );
   });
 
   it('a broken profile file is a one-line error per problem with its JSON path, exit 2', async () => {
@@ -207,7 +284,8 @@ describe('distsim profiles', () => {
     const rows = JSON.parse(r.stdout) as Array<{ id: string; macos: string }>;
     assert.ok(rows.length >= 24, `${rows.length} profiles`);
     const majors = new Set(rows.map((x) => (x.macos.startsWith('10.') ? x.macos.split('.').slice(0, 2).join('.') : x.macos.split('.')[0])));
-    for (const m of ['10.5', '10.6', '10.7', '10.8', '10.9', '10.10', '10.11', '10.12', '10.13', '10.14', '10.15', '11', '12', '13', '14', '15', '26']) assert.ok(majors.has(m), m);
+    for (const m of ['10.5', '10.6', '10.7', '10.8', '10.9', '10.10', '10.11', '10.12', '10.13', '10.14', '10.15', '11', '12', '13', '14', '15', '26'])
+      assert.ok(majors.has(m), m);
   });
 
   it('shows the translated view of an Apple-silicon profile', async () => {

@@ -58,7 +58,11 @@ describe('golden files: the command line', { concurrency: 2 }, () => {
         writeFileSync(file, actual);
         return;
       }
-      assert.equal(actual, existsSync(file) ? readFileSync(file, 'utf8') : '(no snapshot)', `${name} differs from its snapshot (npm run test:update, then review the diff)`);
+      assert.equal(
+        actual,
+        existsSync(file) ? readFileSync(file, 'utf8') : '(no snapshot)',
+        `${name} differs from its snapshot (npm run test:update, then review the diff)`,
+      );
     });
   }
 });

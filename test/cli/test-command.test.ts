@@ -81,7 +81,10 @@ describe('distsim test formats', () => {
     const sub = mkdtempSync(path.join(dir, 'broken-'));
     writeFileSync(path.join(sub, 'bad.xml'), '<installer-gui-script><script>if (a < b) {}</script></installer-gui-script>');
     copyFileSync(APP, path.join(sub, 'app.xml'));
-    writeFileSync(path.join(sub, 's.yaml'), 'profiles: { ids: [macmini-m4-2024-26.5.2] }\nexpect: [{ installable: true }]\ndistributions: [app.xml, bad.xml]\n');
+    writeFileSync(
+      path.join(sub, 's.yaml'),
+      'profiles: { ids: [macmini-m4-2024-26.5.2] }\nexpect: [{ installable: true }]\ndistributions: [app.xml, bad.xml]\n',
+    );
     const r = await runCli(['test', path.join(sub, 's.yaml'), '-f', 'junit']);
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(counts(r.stdout), { tests: '2', failures: '0', errors: '1' });

@@ -33,7 +33,10 @@ function outcome(r: ProfileResult): unknown {
     installationCheck: r.installationCheck,
     volumes: r.volumes,
     domains: r.domains,
-    choices: r.choices.map((c) => `${c.id}${c.parent === null ? '' : ` (in ${c.parent})`}: ${c.visible ? 'visible' : 'hidden'}, ${c.enabled ? 'enabled' : 'disabled'}, ${c.selected ? 'selected' : 'not selected'}`),
+    choices: r.choices.map(
+      (c) =>
+        `${c.id}${c.parent === null ? '' : ` (in ${c.parent})`}: ${c.visible ? 'visible' : 'hidden'}, ${c.enabled ? 'enabled' : 'disabled'}, ${c.selected ? 'selected' : 'not selected'}`,
+    ),
     packages: r.packages.map((p) => `${p.id}: ${p.install ? 'installs' : p.active ? 'not selected' : 'inactive'}`),
     restartAction: r.restartAction,
     log: r.log,
@@ -42,7 +45,14 @@ function outcome(r: ProfileResult): unknown {
 }
 
 function snapshotOf(entry: RunReport['distributions'][number]): unknown {
-  if (isInputFailure(entry)) return { error: { code: entry.error.code, location: entry.error.location && `${entry.error.location.line}:${entry.error.location.column}`, message: entry.error.message } };
+  if (isInputFailure(entry))
+    return {
+      error: {
+        code: entry.error.code,
+        location: entry.error.location && `${entry.error.location.line}:${entry.error.location.column}`,
+        message: entry.error.message,
+      },
+    };
   const groups = new Map<string, { profiles: string[]; outcome: unknown }>();
   for (const r of entry.results) {
     const o = outcome(r);
@@ -65,12 +75,18 @@ describe('golden files: the corpus on every built-in profile', { concurrency: 1 
   before(async () => {
     for (const set of SETS) {
       const dir = path.join(SHARED, set);
-      for (const name of readdirSync(dir).filter((f) => f !== 'PROVENANCE.json').sort()) {
+      for (const name of readdirSync(dir)
+        .filter((f) => f !== 'PROVENANCE.json')
+        .sort()) {
         // Paths relative to the corpus, so the snapshots do not depend on where the checkout lives.
         inputs.push({ set, name, input: readDistributionInput(path.join(dir, name), { label: `${set}/${name}` }) });
       }
     }
-    report = await simulateRun(inputs.map((i) => i.input), builtinProfiles(), { workers: 2 });
+    report = await simulateRun(
+      inputs.map((i) => i.input),
+      builtinProfiles(),
+      { workers: 2 },
+    );
   });
 
   after(() => {
@@ -109,7 +125,8 @@ describe('golden files: the corpus on every built-in profile', { concurrency: 1 
         if (actual !== expected) mismatched.push(input.name);
         else return;
         // Show the first difference in full; name the rest.
-        if (mismatched.length === 1) assert.equal(actual, expected, `${set}/${input.name} differs from its snapshot (npm run test:update, then review the diff)`);
+        if (mismatched.length === 1)
+          assert.equal(actual, expected, `${set}/${input.name} differs from its snapshot (npm run test:update, then review the diff)`);
       });
       assert.deepEqual(mismatched, []);
     });

@@ -32,14 +32,18 @@ describe('distsim snapshot and distsim test (handlers)', () => {
 
     const report = path.join(sub, 'r.xml');
     assert.equal(await testCommand({ specs: [spec], format: 'junit', output: report, jobs: '1' }), 0);
-    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(report, 'utf8')) as { testsuites: Record<string, string> };
+    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(report, 'utf8')) as {
+      testsuites: Record<string, string>;
+    };
     assert.equal(xml.testsuites.tests, '3');
     assert.equal(xml.testsuites.failures, '0');
 
     writeFileSync(app, readFileSync(app, 'utf8').replace("ProductVersion, '10.15') < 0", "ProductVersion, '10.15.8') < 0"));
     const out = path.join(sub, 'out.txt');
     assert.equal(await testCommand({ specs: [spec], format: 'text', output: out, jobs: '1' }), 1);
-    const failures = readFileSync(out, 'utf8').split('\n').filter((l) => l.startsWith('FAIL '));
+    const failures = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('FAIL '));
     assert.equal(failures.length, 1);
     assert.match(failures[0]!, /^FAIL .*app\.xml {2}imac-27-2019-10\.15\.7: distributions\[0\]\.expect\[1\] {2}\(/);
   });
@@ -73,6 +77,9 @@ describe('distsim snapshot and distsim test (handlers)', () => {
     await assert.rejects(testCommand({ specs: [bad], format: 'text', jobs: '0' }), { code: 'FLAG_INVALID' });
     await assert.rejects(testCommand({ specs: [bad], format: 'text', output: dir }), { code: 'OUTPUT_UNWRITABLE' });
     await assert.rejects(snapshotCommand({ files: [bad], profile: PROFILES, recover: false }), { code: 'XML_MALFORMED' });
-    await assert.rejects(snapshotCommand({ files: [path.join(ROOT, 'examples', 'example-app.xml')], profile: PROFILES, recover: false, policy: ['truthiness=maybe'] }), { code: 'POLICY_VALUE_INVALID', message: /^--policy truthiness=maybe: / });
+    await assert.rejects(
+      snapshotCommand({ files: [path.join(ROOT, 'examples', 'example-app.xml')], profile: PROFILES, recover: false, policy: ['truthiness=maybe'] }),
+      { code: 'POLICY_VALUE_INVALID', message: /^--policy truthiness=maybe: / },
+    );
   });
 });

@@ -63,7 +63,10 @@ describe('runSpecs', () => {
   });
 
   it('fails (exit 1) naming the profile, the assertion, expected and actual, and where in the spec', async () => {
-    const file = specFile('fail', `${HEADER}      - name: everything installs\n        installable: true\n        packages: { installed: [com.example.helper.arm64] }\n`);
+    const file = specFile(
+      'fail',
+      `${HEADER}      - name: everything installs\n        installable: true\n        packages: { installed: [com.example.helper.arm64] }\n`,
+    );
     const report = await run(file);
     assert.equal(testExitCode(report), 1);
     const failed = report.tests!.filter((t) => t.status === 'failed');
@@ -115,7 +118,10 @@ describe('runSpecs', () => {
     const none = specFile('none', `${HEADER}      - where: arch=ppc\n        installable: false\n`);
     await assert.rejects(run(none), { code: 'NO_PROFILES_SELECTED' });
     const badSet = specFile('badset', `profiles:\n  ids: [nope]\ndistributions: [{ path: app.xml, expect: [{ installable: true }] }]\n`);
-    await assert.rejects(run(badSet), (error: unknown) => error instanceof SpecError && error.code === 'PROFILE_UNKNOWN' && error.jsonPath === 'profiles.ids[0]');
+    await assert.rejects(
+      run(badSet),
+      (error: unknown) => error instanceof SpecError && error.code === 'PROFILE_UNKNOWN' && error.jsonPath === 'profiles.ids[0]',
+    );
   });
 
   it('simulates a Distribution once for several specs with the same profiles', async () => {
@@ -158,7 +164,10 @@ describe('snapshot then test', () => {
     copyFileSync(APP, app);
     const text = await snapshot(app, PROFILES);
     assert.equal(text, await snapshot(app, PROFILES), 'deterministic');
-    assert.match(text, /^ {6}- profiles:\n {10}- macbookpro-15-mid2015-10\.14\.6\n {8}installable: false\n {8}installationCheck: \{ passed: false, resultType: Fatal \}\n/m);
+    assert.match(
+      text,
+      /^ {6}- profiles:\n {10}- macbookpro-15-mid2015-10\.14\.6\n {8}installable: false\n {8}installationCheck: \{ passed: false, resultType: Fatal \}\n/m,
+    );
     assert.match(text, /^ {10}silicon-helper: \{ visible: true, enabled: true, selected: true \}$/m);
     assert.equal((text.match(/- profiles:/g) ?? []).length, 3, 'one group per distinct outcome');
     const spec = path.join(sub, 's.yaml');

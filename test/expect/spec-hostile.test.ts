@@ -39,7 +39,11 @@ describe('hostile expectation files', () => {
   });
 
   it('brackets inside quoted strings and comments are not nesting', () => {
-    const spec = parseSpec(`# ${'['.repeat(100)}\ndistributions: [{ path: a.xml, expect: [{ installationCheck: { message: '${'\\['.repeat(50)}' } }] }]\n`, 'h.yaml', dir);
+    const spec = parseSpec(
+      `# ${'['.repeat(100)}\ndistributions: [{ path: a.xml, expect: [{ installationCheck: { message: '${'\\['.repeat(50)}' } }] }]\n`,
+      'h.yaml',
+      dir,
+    );
     assert.equal(spec.distributions.length, 1);
   });
 
@@ -58,7 +62,12 @@ describe('hostile expectation files', () => {
   });
 
   it('an alias bomb is refused', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]'].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    ].join('\n');
     const { error, ms } = refused(bomb);
     assert.match(error.message, /aliases expand to too much data/);
     assert.ok(ms < 1000);

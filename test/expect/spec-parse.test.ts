@@ -79,7 +79,10 @@ describe('expectation files: good ones', () => {
     assert.equal(b.file, path.join(dir, 'sub', 'b.xml'));
     assert.equal(b.recover, true);
     assert.equal(b.profiles.ids, null);
-    assert.deepEqual(b.profiles.where!.map((s) => s.expr), ['arch=arm64', 'os>=15']);
+    assert.deepEqual(
+      b.profiles.where!.map((s) => s.expr),
+      ['arch=arm64', 'os>=15'],
+    );
     assert.deepEqual(b.profiles.files, [path.join(dir, 'mine.json')]);
     assert.equal(b.expectations.length, 2, 'the file-level expectation, then its own');
     const own = b.expectations[1]!;
@@ -87,7 +90,10 @@ describe('expectation files: good ones', () => {
     assert.deepEqual(own.path, ['distributions', 1, 'expect', 0]);
     assert.deepEqual(own.location, { file: 's.yaml', line: 16, column: 9 });
     assert.deepEqual(own.except, ['macmini-m4-2024-26.5.2']);
-    assert.deepEqual(own.where!.map((s) => s.expr), ['arch=arm64']);
+    assert.deepEqual(
+      own.where!.map((s) => s.expr),
+      ['arch=arm64'],
+    );
     assert.deepEqual(
       own.assertions.map((x) => x.what),
       [
@@ -198,8 +204,14 @@ describe('expectation files: bad ones, one located line each', () => {
   });
 
   it('a code both present and absent, a package both installed and not', () => {
-    assert.match(problem('distributions: [{ path: a.xml, expect: [{ diagnostics: { present: [ARCH_TRANSLATED], absent: [ARCH_TRANSLATED] } }] }]\n').message, /also listed as present/);
-    assert.equal(problem('distributions: [{ path: a.xml, expect: [{ packages: { installed: [a], notInstalled: [b, a] } }] }]\n').jsonPath, 'distributions[0].expect[0].packages.notInstalled[1]');
+    assert.match(
+      problem('distributions: [{ path: a.xml, expect: [{ diagnostics: { present: [ARCH_TRANSLATED], absent: [ARCH_TRANSLATED] } }] }]\n').message,
+      /also listed as present/,
+    );
+    assert.equal(
+      problem('distributions: [{ path: a.xml, expect: [{ packages: { installed: [a], notInstalled: [b, a] } }] }]\n').jsonPath,
+      'distributions[0].expect[0].packages.notInstalled[1]',
+    );
   });
 
   it('an expectation that asserts nothing, a Distribution with nothing to check', () => {

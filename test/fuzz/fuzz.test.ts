@@ -79,7 +79,9 @@ function parseOrInputError(text: string, file: string, recover: boolean): Distri
     return parseDistribution(text, file, { recover });
   } catch (error) {
     if (!(error instanceof InputError)) {
-      assert.fail(`parseDistribution threw a ${error instanceof Error ? error.constructor.name : typeof error}, not an InputError: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      assert.fail(
+        `parseDistribution threw a ${error instanceof Error ? error.constructor.name : typeof error}, not an InputError: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     }
     const m = new RegExp(`^${escapeRegExp(file)}:(\\d+):(\\d+): \\S`).exec(error.message);
     assert.ok(m, `InputError message does not start with '${file}:LINE:COL: ': ${JSON.stringify(error.message)}`);
@@ -103,7 +105,7 @@ const NORMAL_STATEMENTS = [
   "var v = system.version.ProductVersion; system.log('v=' + v);",
   "if (system.compareVersions(system.version.ProductVersion, '10.15') < 0 && g) { system.log('old'); }",
   "var s = 'a<b && c]]x';",
-  "system.log(\"quotes ' and \\\"\");",
+  'system.log("quotes \' and \\"");',
 ];
 
 const ODD_STATEMENTS = [
@@ -144,7 +146,7 @@ const EXPRESSIONS = [
   'choices.nope.selected',
   '(function r(){return r()})()',
   'system.sysctl({toString(){throw 1}})',
-  "\"q\" < 'x' & 1",
+  '"q" < \'x\' & 1',
   "my.result.type = 'Warn', false",
   "my.result.type = 'Fatal', my.result.message = 'no <way> & \"never\"', false",
   'function (',
@@ -154,17 +156,74 @@ const EXPRESSIONS = [
 // ---- mutations ------------------------------------------------------------------
 
 const INTERESTING = [
-  '<', '>', '&', '"', "'", '=', '/', '/>', ']]>', '<![CDATA[', '<!--', '-->', '<?', '?>', '\u0000', '\uFEFF', '\uD800', '\uDFFF', '\r', '\r\n', '\t',
-  '&amp;', '&lt;', '&nope;', '&#0;', '&#xD800;', '&#x1F600;', '&#65;', '&#x110000;',
-  '<script>', '</script>', '<![CDATA[throw 1;]]>', '</installer-gui-script>', '<installer-gui-script>', '<installer-script>',
-  '<!DOCTYPE x [<!ENTITY a "b">]>', '<!DOCTYPE installer-gui-script SYSTEM "x.dtd">', '<?xml version="1.0" encoding="UTF-8"?>',
-  '<choice id="fz" selected="1 &lt; 2"/>', '<line choice="fz"/>', '<line choice="fz"><line choice="fz"/></line>', '<pkg-ref id="fz">#fz.pkg</pkg-ref>',
-  ' hostArchitectures="arm64"', ' hostArchitectures="ppc,,"', ' selected="undefinedFn()"', ' enabled="a < b && c"', ' script="null.x"',
-  '<installation-check script="(function r(){return r()})()"/>', '<volume-check><allowed-os-versions><os-version min="99"/></allowed-os-versions></volume-check>',
-  '<options customize="always" hostArchitectures="x86_64,arm64"/>', '<domains enable_localSystem="false"/>',
-  'throw new Error("x");', 'null.x;', '(function r(){return r()})();', 'Object.prototype.x = 1;', '});', '{', '}', '(', ')', ';',
-  'system.sysctl({toString(){throw 1}})', 'my.result.type = "Fatal"; false',
-  'é', '日本語', '𝄞', '\u2028', '\u202E',
+  '<',
+  '>',
+  '&',
+  '"',
+  "'",
+  '=',
+  '/',
+  '/>',
+  ']]>',
+  '<![CDATA[',
+  '<!--',
+  '-->',
+  '<?',
+  '?>',
+  '\u0000',
+  '\uFEFF',
+  '\uD800',
+  '\uDFFF',
+  '\r',
+  '\r\n',
+  '\t',
+  '&amp;',
+  '&lt;',
+  '&nope;',
+  '&#0;',
+  '&#xD800;',
+  '&#x1F600;',
+  '&#65;',
+  '&#x110000;',
+  '<script>',
+  '</script>',
+  '<![CDATA[throw 1;]]>',
+  '</installer-gui-script>',
+  '<installer-gui-script>',
+  '<installer-script>',
+  '<!DOCTYPE x [<!ENTITY a "b">]>',
+  '<!DOCTYPE installer-gui-script SYSTEM "x.dtd">',
+  '<?xml version="1.0" encoding="UTF-8"?>',
+  '<choice id="fz" selected="1 &lt; 2"/>',
+  '<line choice="fz"/>',
+  '<line choice="fz"><line choice="fz"/></line>',
+  '<pkg-ref id="fz">#fz.pkg</pkg-ref>',
+  ' hostArchitectures="arm64"',
+  ' hostArchitectures="ppc,,"',
+  ' selected="undefinedFn()"',
+  ' enabled="a < b && c"',
+  ' script="null.x"',
+  '<installation-check script="(function r(){return r()})()"/>',
+  '<volume-check><allowed-os-versions><os-version min="99"/></allowed-os-versions></volume-check>',
+  '<options customize="always" hostArchitectures="x86_64,arm64"/>',
+  '<domains enable_localSystem="false"/>',
+  'throw new Error("x");',
+  'null.x;',
+  '(function r(){return r()})();',
+  'Object.prototype.x = 1;',
+  '});',
+  '{',
+  '}',
+  '(',
+  ')',
+  ';',
+  'system.sysctl({toString(){throw 1}})',
+  'my.result.type = "Fatal"; false',
+  'é',
+  '日本語',
+  '𝄞',
+  '\u2028',
+  '\u202E',
 ];
 
 type Mutation =
@@ -192,8 +251,19 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('truncate' as const), at: fraction }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('duplicate' as const), at: fraction, length: fc.integer({ min: 1, max: 400 }), to: fraction }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('swap' as const), a: fraction, b: fraction, length: fc.integer({ min: 1, max: 200 }) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('attribute' as const), k: fc.nat({ max: 100 }), expression: fc.constantFrom(...EXPRESSIONS), escape: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('script' as const), k: fc.nat({ max: 10 }), statement: fc.constantFrom(...NORMAL_STATEMENTS, ...ODD_STATEMENTS), cdata: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant('attribute' as const), k: fc.nat({ max: 100 }), expression: fc.constantFrom(...EXPRESSIONS), escape: fc.boolean() }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('script' as const),
+      k: fc.nat({ max: 10 }),
+      statement: fc.constantFrom(...NORMAL_STATEMENTS, ...ODD_STATEMENTS),
+      cdata: fc.boolean(),
+    }),
+  },
 );
 
 const mutationsArb = fc.array(mutationArb, { minLength: 1, maxLength: 4 });
@@ -239,7 +309,9 @@ function applyMutation(text: string, m: Mutation): string {
       return text.slice(0, a) + second + text.slice(a + length, b) + first + text.slice(b + second.length);
     }
     case 'attribute': {
-      const values = [...text.matchAll(/\b(?:selected|enabled|visible|start_selected|start_enabled|start_visible|script|active|onConclusionScript|enable_\w+)="([^"]*)"/g)];
+      const values = [
+        ...text.matchAll(/\b(?:selected|enabled|visible|start_selected|start_enabled|start_visible|script|active|onConclusionScript|enable_\w+)="([^"]*)"/g),
+      ];
       if (values.length === 0) return text;
       const hit = values[m.k % values.length]!;
       const start = hit.index + hit[0].indexOf('"') + 1;
@@ -265,7 +337,19 @@ const corpusText = (name: string): string => corpusFiles.find((f) => f.name === 
 
 // ---- byte mutations (for the CLI: invalid UTF-8, BOMs, NULs) -----------------------
 
-const INTERESTING_BYTES = [[0x00], [0xff], [0xfe], [0xc3], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xef, 0xbb, 0xbf], [0xff, 0xfe], [0xfe, 0xff], [0xe2, 0x82]];
+const INTERESTING_BYTES = [
+  [0x00],
+  [0xff],
+  [0xfe],
+  [0xc3],
+  [0xc3, 0x28],
+  [0xed, 0xa0, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xef, 0xbb, 0xbf],
+  [0xff, 0xfe],
+  [0xfe, 0xff],
+  [0xe2, 0x82],
+];
 
 interface ByteMutation {
   at: number;
@@ -299,10 +383,7 @@ function xmlChars(s: string): string {
   return s.replace(/[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '');
 }
 
-const attrValueArb = fc.oneof(
-  { weight: 2, arbitrary: fc.constantFrom('true', 'false', ' true ') },
-  { weight: 3, arbitrary: fc.constantFrom(...EXPRESSIONS) },
-);
+const attrValueArb = fc.oneof({ weight: 2, arbitrary: fc.constantFrom('true', 'false', ' true ') }, { weight: 3, arbitrary: fc.constantFrom(...EXPRESSIONS) });
 
 const ARCHS = [undefined, 'x86_64', 'arm64', 'x86_64,arm64', 'ppc'] as const;
 const VERSIONS = ['10.5', '10.9', '10.13', '10.14.6', '10.15', '11.0', '12', '14.0', '15.3', '26', '99'];
@@ -332,24 +413,28 @@ interface GenDist {
 const MAX_DEPTH = 3;
 
 const choicesArb: fc.Arbitrary<GenChoice[]> = fc.integer({ min: 1, max: 6 }).chain((n) =>
-  fc.tuple(
-    ...Array.from({ length: n }, (_, i) =>
-      fc.record({
-        parentPick: fc.nat({ max: 1000 }),
-        suffix: fc.constantFrom(...ID_SUFFIXES),
-        attrs: fc.uniqueArray(fc.tuple(fc.constantFrom(...CHOICE_ATTRS), attrValueArb), { maxLength: 6, selector: ([a]) => a }),
-        pkgs: fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { maxLength: 2 }),
-      }).map((c) => ({ i, ...c })),
-    ),
-  ).map((raw) => {
-    const depth: number[] = [];
-    return raw.map(({ i, parentPick, suffix, attrs, pkgs }) => {
-      let parent = (parentPick % (i + 1)) - 1;
-      if (parent >= 0 && depth[parent]! >= MAX_DEPTH) parent = -1;
-      depth[i] = parent < 0 ? 0 : depth[parent]! + 1;
-      return { id: `c${i}${suffix}`, parent, attrs, pkgs };
-    });
-  }),
+  fc
+    .tuple(
+      ...Array.from({ length: n }, (_, i) =>
+        fc
+          .record({
+            parentPick: fc.nat({ max: 1000 }),
+            suffix: fc.constantFrom(...ID_SUFFIXES),
+            attrs: fc.uniqueArray(fc.tuple(fc.constantFrom(...CHOICE_ATTRS), attrValueArb), { maxLength: 6, selector: ([a]) => a }),
+            pkgs: fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { maxLength: 2 }),
+          })
+          .map((c) => ({ i, ...c })),
+      ),
+    )
+    .map((raw) => {
+      const depth: number[] = [];
+      return raw.map(({ i, parentPick, suffix, attrs, pkgs }) => {
+        let parent = (parentPick % (i + 1)) - 1;
+        if (parent >= 0 && depth[parent]! >= MAX_DEPTH) parent = -1;
+        depth[i] = parent < 0 ? 0 : depth[parent]! + 1;
+        return { id: `c${i}${suffix}`, parent, attrs, pkgs };
+      });
+    }),
 );
 
 const versionRangeArb = fc.record({ min: fc.constantFrom(...VERSIONS), before: fc.option(fc.constantFrom(...VERSIONS), { nil: undefined }) });
@@ -361,7 +446,10 @@ const genDistArb: fc.Arbitrary<GenDist> = fc.record({
   scripts: fc.array(
     fc.record({
       cdata: fc.boolean(),
-      statements: fc.array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...NORMAL_STATEMENTS) }, { weight: 1, arbitrary: fc.constantFrom(...ODD_STATEMENTS) }), { maxLength: 5 }),
+      statements: fc.array(
+        fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...NORMAL_STATEMENTS) }, { weight: 1, arbitrary: fc.constantFrom(...ODD_STATEMENTS) }),
+        { maxLength: 5 },
+      ),
     }),
     { maxLength: 3 },
   ),
@@ -479,7 +567,7 @@ after(() => {
 const COUNTEREXAMPLES: Array<{ name: string; text: string }> = [
   // A well-formed processing instruction whose content has an unbalanced quote (property A, seed 42, run 257).
   { name: 'quote in a processing instruction', text: '<?xml version="1.0"?>\n<?x "?>\n<installer-gui-script minSpecVersion="2"/>\n' },
-  { name: 'quote in a processing instruction after the root', text: "<installer-gui-script minSpecVersion=\"2\"/>\n<?x '?>\n" },
+  { name: 'quote in a processing instruction after the root', text: '<installer-gui-script minSpecVersion="2"/>\n<?x \'?>\n' },
   // An unterminated comment after a self-closing root (property A, seed 7).
   { name: 'unterminated comment after a self-closing root', text: '<installer-gui-script minSpecVersion="2"/>\n<!-- x' },
 ];
@@ -548,8 +636,16 @@ describe(`fuzz (runs=${RUNS}, seed=${SEED})`, () => {
           const where = `profile ${p.id}\n${xml}`;
           assert.equal(typeof result.installable, 'boolean');
           // Every outline choice once, in pre-order, with its parent.
-          assert.deepEqual(result.choices.map((c) => c.id), order.map((c) => c.id), where);
-          assert.deepEqual(result.choices.map((c) => c.parent), order.map((c) => (c.parent < 0 ? null : g.choices[c.parent]!.id)), where);
+          assert.deepEqual(
+            result.choices.map((c) => c.id),
+            order.map((c) => c.id),
+            where,
+          );
+          assert.deepEqual(
+            result.choices.map((c) => c.parent),
+            order.map((c) => (c.parent < 0 ? null : g.choices[c.parent]!.id)),
+            where,
+          );
           for (const c of result.choices) for (const key of ['visible', 'enabled', 'selected'] as const) assert.equal(typeof c[key], 'boolean', where);
           // A package installs exactly when it is active and a referencing choice is selected. A mixed parent (-1)
           // shows selected for its children's sake; its own packages follow its own state, which the report does not
@@ -601,7 +697,11 @@ describe(`fuzz (runs=${RUNS}, seed=${SEED})`, () => {
           assert.equal(result.evaluatedArch, arch.evaluatedArch, where);
           assert.equal(result.translated, arch.translated, where);
           if (p.arch !== 'arm64') assert.equal(result.translated, false, where);
-          assert.equal(result.blockers.some((b) => b.code === 'ARCH_UNSUPPORTED'), arch.unsupported, where);
+          assert.equal(
+            result.blockers.some((b) => b.code === 'ARCH_UNSUPPORTED'),
+            arch.unsupported,
+            where,
+          );
           assert.equal(result.installable, result.blockers.length === 0, where);
           assert.doesNotThrow(() => JSON.stringify(result));
         });

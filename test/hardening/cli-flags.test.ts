@@ -57,7 +57,23 @@ describe('every run flag is checked up front (end to end)', () => {
   }
 
   it('accepts the bounds of each range', async () => {
-    const r = await runCli([...RUN, '-f', 'json', '--memory-limit', '1024', '--timeout', '600000', '--hard-timeout', '1', '--stack-limit', '1024', '-j', '64', '--seed', '4294967295']);
+    const r = await runCli([
+      ...RUN,
+      '-f',
+      'json',
+      '--memory-limit',
+      '1024',
+      '--timeout',
+      '600000',
+      '--hard-timeout',
+      '1',
+      '--stack-limit',
+      '1024',
+      '-j',
+      '64',
+      '--seed',
+      '4294967295',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const low = await runCli([...RUN, '-f', 'json', '--memory-limit', '1', '--timeout', '1', '--stack-limit', '16', '-j', '1', '--seed', '0']);
     assert.equal(low.code, 0, low.stderr);
@@ -67,7 +83,10 @@ describe('every run flag is checked up front (end to end)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'distsim-now-'));
     try {
       const file = path.join(dir, 'now.xml');
-      writeFileSync(file, `<installer-gui-script minSpecVersion="2"><script>system.log(new Date().toISOString() + ' ' + Math.random());</script></installer-gui-script>`);
+      writeFileSync(
+        file,
+        `<installer-gui-script minSpecVersion="2"><script>system.log(new Date().toISOString() + ' ' + Math.random());</script></installer-gui-script>`,
+      );
       const seen = async (...flags: string[]): Promise<string> => {
         const r = await runCli(['run', file, '-p', PROFILE, '-f', 'json', ...flags]);
         assert.equal(r.code, 0, r.stderr);
@@ -112,7 +131,11 @@ describe('integerFlag and dateFlag', () => {
     assert.equal(integerFlag('--jobs', undefined, range, 4), 4);
     assert.equal(integerFlag('--jobs', ['2', '3'], range, 4), 3);
     for (const raw of ['0', '65', '1.0', '1e1', '0x10', '-1', '+1', '', 'NaN', 'Infinity', '99999999999999999999']) {
-      assert.throws(() => integerFlag('--jobs', raw, range, 4), (error: unknown) => error instanceof InputError && error.code === 'FLAG_INVALID', raw);
+      assert.throws(
+        () => integerFlag('--jobs', raw, range, 4),
+        (error: unknown) => error instanceof InputError && error.code === 'FLAG_INVALID',
+        raw,
+      );
     }
   });
 
@@ -123,7 +146,16 @@ describe('integerFlag and dateFlag', () => {
     assert.equal(dateFlag('--now', '2026-01-01T00:00-0130'), Date.UTC(2026, 0, 1, 1, 30));
     assert.equal(dateFlag('--now', '1970-01-01T00:00:00Z'), 0);
     assert.equal(dateFlag('--now', '9999-12-31T23:59:59.999999Z'), Date.UTC(9999, 11, 31, 23, 59, 59, 999));
-    for (const raw of ['2025-02-29', '2026-00-10', '2026-04-31', '2026-01-01T12:60', '2026-01-01T00:00+24:00', 'March 1, 2026', '2026-1-1', '1970-01-01T00:00:00+01:00']) {
+    for (const raw of [
+      '2025-02-29',
+      '2026-00-10',
+      '2026-04-31',
+      '2026-01-01T12:60',
+      '2026-01-01T00:00+24:00',
+      'March 1, 2026',
+      '2026-1-1',
+      '1970-01-01T00:00:00+01:00',
+    ]) {
       assert.throws(() => dateFlag('--now', raw), { code: 'FLAG_INVALID' }, raw);
     }
   });

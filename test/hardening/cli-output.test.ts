@@ -15,7 +15,10 @@ describe('-o is checked before simulating and written atomically when the report
   after(() => rmSync(dir, { recursive: true, force: true }));
   // A Distribution that keeps every profile busy for a long time: if -o were checked after simulating, the test would time out.
   const slow = path.join(dir, 'slow.xml');
-  writeFileSync(slow, `<installer-gui-script minSpecVersion="2"><installation-check script="spin()"/><script>function spin() { for (;;) {} }</script></installer-gui-script>`);
+  writeFileSync(
+    slow,
+    `<installer-gui-script minSpecVersion="2"><installation-check script="spin()"/><script>function spin() { for (;;) {} }</script></installer-gui-script>`,
+  );
   const slowRun = ['run', slow, '--timeout', '600000', '--hard-timeout', '600000', '-j', '1'];
 
   async function refusedAtOnce(output: string, pattern: RegExp): Promise<void> {
@@ -80,7 +83,10 @@ describe('-o is checked before simulating and written atomically when the report
     assert.equal((JSON.parse(readFileSync(target, 'utf8')) as RunReport).distributions.length, 1);
     assert.ok(lstatSync(link).isSymbolicLink(), 'the link stays a link');
     assert.equal(readlinkSync(link), target);
-    assert.deepEqual(readdirSync(dir).filter((name) => name.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((name) => name.endsWith('.tmp')),
+      [],
+    );
     rmSync(link);
     rmSync(target);
   });
@@ -94,10 +100,16 @@ describe('-o is checked before simulating and written atomically when the report
   it('prepareOutput creates nothing until write', () => {
     const target = path.join(dir, 'later.json');
     const output = prepareOutput(target);
-    assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith('later') || name.startsWith('.later')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((name) => name.startsWith('later') || name.startsWith('.later')),
+      [],
+    );
     output.write('{}\n');
     assert.equal(readFileSync(target, 'utf8'), '{}\n');
-    assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith('.later')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((name) => name.startsWith('.later')),
+      [],
+    );
     rmSync(target);
     assert.throws(() => prepareOutput(dir), { code: 'OUTPUT_UNWRITABLE', message: `${dir}: is a directory` });
   });

@@ -21,7 +21,8 @@ const HOSTILE = `${REPAINT}${OSC}\u009b31m\u007f\u2028\u2029\u202e\u2066\r\u0000
 function assertInert(text: string): void {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const bad = (c < 0x20 && c !== 0x0a) || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+    const bad =
+      (c < 0x20 && c !== 0x0a) || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
     assert.ok(!bad, `raw U+${c.toString(16).padStart(4, '0')} at ${i}: ${JSON.stringify(text.slice(Math.max(0, i - 20), i + 20))}`);
   }
 }
@@ -59,7 +60,10 @@ function hostileReport(): RunReport {
       },
     ],
   };
-  const failure = { path: `broken${HOSTILE}.xml`, error: { code: 'XML_MALFORMED', message: `broken${HOSTILE}.xml:1:2: bad <${HOSTILE}>`, location, hint: `hint ${OSC}` } };
+  const failure = {
+    path: `broken${HOSTILE}.xml`,
+    error: { code: 'XML_MALFORMED', message: `broken${HOSTILE}.xml:1:2: bad <${HOSTILE}>`, location, hint: `hint ${OSC}` },
+  };
   return { schemaVersion: 2, tool: { name: 'distsim', version: '0.0.0' }, distributions: [failure, simulation] };
 }
 
@@ -74,7 +78,7 @@ describe('text output shows guest text escaped', () => {
     assert.match(text, /✗ not installable/);
   });
 
-  it('with colour: every ESC is one of distsim\'s own SGR codes', () => {
+  it("with colour: every ESC is one of distsim's own SGR codes", () => {
     const text = renderText(hostileReport(), { color: true, verbose: true });
     const own = new Set(['[1m', '[22m', '[2m', '[31m', '[32m', '[33m', '[36m', '[39m']);
     for (let at = text.indexOf(ESC); at !== -1; at = text.indexOf(ESC, at + 1)) {

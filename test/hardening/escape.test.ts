@@ -69,11 +69,10 @@ system.version.ProductVersion = 'mutated';`),
       'pollute.xml',
     );
     const report = await simulate(dist, [profile(INTEL), profile('macmini-m4-2024-26.5.2'), profile(INTEL, ['id=again'])], { workers: 1 });
-    assert.deepEqual(report.results.map((x) => x.log[0]), [
-      'before: undefined undefined 10.14.6',
-      'before: undefined undefined 26.5.2',
-      'before: undefined undefined 10.14.6',
-    ]);
+    assert.deepEqual(
+      report.results.map((x) => x.log[0]),
+      ['before: undefined undefined 10.14.6', 'before: undefined undefined 26.5.2', 'before: undefined undefined 10.14.6'],
+    );
   });
 
   it('refuses huge strings passed to the API, and survives re-entrant calls', async () => {
@@ -102,7 +101,7 @@ system.log(outcome + ' ' + nested + ' ' + thrower);`),
     assert.ok(codes(r).includes('SCRIPT_TIMEOUT'));
   });
 
-  it('leaks no QuickJS handle (checked with the debug build\'s leak sanitizer)', async () => {
+  it("leaks no QuickJS handle (checked with the debug build's leak sanitizer)", async () => {
     // TestQuickJSWASMModule.assertNoMemoryAllocated() reports every runtime as leaked in 0.32.0,
     // even a bare newRuntime()+dispose(), so the sanitizer is asked directly.
     const module = await newQuickJSWASMModule(DEBUG_SYNC);
@@ -112,7 +111,12 @@ system.log(outcome + ' ' + nested + ' ' + thrower);`),
       const dist = parseDistribution(readFileSync(fixture(name), 'utf8'), name);
       for (const id of [INTEL, 'macmini-2018-14.8.3', 'macbookair-m1-2020-12.7.6-example-app-1.0']) runProfile(sessions, dist, profile(id), settings);
     }
-    const extra = parseDistribution(script(`var d = new Date(); Math.random(); system.ioregistry.matchingClass('IOPCIDevice'); system.ioregistry.childrenOf(system.ioregistry.matchingClass('IOPlatformExpertDevice')[0]); system.files.bundleAtPath('/Applications/Example.app'); system.applications.all; system.users.desktopSessionCount; my.result = { type: 'Warn' }; try { system.sysctl('x'.repeat(2e6)); } catch (e) {}`), 'extra.xml');
+    const extra = parseDistribution(
+      script(
+        `var d = new Date(); Math.random(); system.ioregistry.matchingClass('IOPCIDevice'); system.ioregistry.childrenOf(system.ioregistry.matchingClass('IOPlatformExpertDevice')[0]); system.files.bundleAtPath('/Applications/Example.app'); system.applications.all; system.users.desktopSessionCount; my.result = { type: 'Warn' }; try { system.sysctl('x'.repeat(2e6)); } catch (e) {}`,
+      ),
+      'extra.xml',
+    );
     runProfile(sessions, extra, profile('macbookair-m1-2020-12.7.6-example-app-1.0'), settings);
     assert.equal(module.getFFI().QTS_RecoverableLeakCheck(), 0, 'the leak sanitizer found leaked memory (see stderr)');
   });

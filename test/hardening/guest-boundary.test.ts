@@ -13,7 +13,8 @@ const INTEL = 'macbookpro-15-mid2015-10.14.6';
 const M4 = 'macmini-m4-2024-26.5.2';
 /** Something to install, so NOTHING_INSTALLED stays out of the way of what each test checks. */
 const PACKAGE = '<choices-outline><line choice="a"/></choices-outline><choice id="a"><pkg-ref id="p"/></choice><pkg-ref id="p">#p.pkg</pkg-ref>';
-const script = (code: string, rest = '') => `<installer-gui-script><options allow-external-scripts="true"/><script><![CDATA[${code}]]></script>${rest}${PACKAGE}</installer-gui-script>`;
+const script = (code: string, rest = '') =>
+  `<installer-gui-script><options allow-external-scripts="true"/><script><![CDATA[${code}]]></script>${rest}${PACKAGE}</installer-gui-script>`;
 
 describe('class 1: lookups keyed by guest text find only own entries', () => {
   it('sysctl, gestalt, receipts, run answers and strings answer nothing for inherited names', async () => {
@@ -56,7 +57,7 @@ system.log(String(Date.now()) + ' ' + new Date().getTime() + ' ' + Date.prototyp
   });
 });
 
-describe('class 4: my.result is read with the host\'s own marshalling', () => {
+describe("class 4: my.result is read with the host's own marshalling", () => {
   it('a replaced JSON.stringify or String cannot forge or break the result; fields are strings', async () => {
     const r = await simulateOne(
       `<installer-gui-script><script><![CDATA[
@@ -154,7 +155,10 @@ while (true) { ${body} n++; }
 ]]></script><installation-check script="declared == 'yes'"/>${PACKAGE}</installer-gui-script>`;
 
   it('a loop that runs until the limit gives identical JSON on every run and with -j 1 and -j 2', async () => {
-    const file = writeTemp('count.xml', `<installer-gui-script><options hostArchitectures="x86_64,arm64"/><script><![CDATA[var i = 0; while (true) { if (i % 1000 === 0) system.log('i=' + i); i++; }]]></script></installer-gui-script>`);
+    const file = writeTemp(
+      'count.xml',
+      `<installer-gui-script><options hostArchitectures="x86_64,arm64"/><script><![CDATA[var i = 0; while (true) { if (i % 1000 === 0) system.log('i=' + i); i++; }]]></script></installer-gui-script>`,
+    );
     const args = ['run', file, '-p', INTEL, '-p', M4, '-p', 'macmini-2018-14.8.3', '-f', 'json', '--timeout', '200'];
     const runs = [await runCli([...args, '-j', '1']), await runCli([...args, '-j', '2']), await runCli([...args, '-j', '2'])];
     for (const r of runs) assert.equal(r.code, 0, r.stderr);
@@ -164,7 +168,7 @@ while (true) { ${body} n++; }
     assert.ok((report.distributions[0] as SimulationReport).results[0]!.log.length > 5, 'the loop ran for a while');
   });
 
-  it('an interpreted loop and a loop of native calls keep the script\'s effects before the stop and give the same outcome', async () => {
+  it("an interpreted loop and a loop of native calls keep the script's effects before the stop and give the same outcome", async () => {
     const interpreted = await simulateOne(loop(''), INTEL, { limits: { timeoutMs: 100 } });
     const native = await simulateOne(loop(`new Array(20000).join('x');`), INTEL, { limits: { timeoutMs: 100000, hardTimeoutMs: 800 } });
     for (const r of [interpreted, native]) {

@@ -74,7 +74,10 @@ describe('inputs must be regular files of bounded size', { skip: !posix && 'need
       const profiles = mkdtempSync(path.join(dir, 'profiles-'));
       const target = hostile.get(name)!;
       symlinkSync(target.startsWith('/dev/') ? target : path.resolve(target), path.join(profiles, 'mac.json'));
-      await refused(['run', 'examples/example-app.xml', '--profiles-dir', profiles], new RegExp(`^distsim: ${escape(path.join(profiles, 'mac.json'))}: ${pattern.source}`));
+      await refused(
+        ['run', 'examples/example-app.xml', '--profiles-dir', profiles],
+        new RegExp(`^distsim: ${escape(path.join(profiles, 'mac.json'))}: ${pattern.source}`),
+      );
       rmSync(profiles, { recursive: true, force: true });
     });
   }
@@ -126,7 +129,10 @@ describe('inputs must be regular files of bounded size', { skip: !posix && 'need
 
     it('is what the Distribution reader and the profile loader use', () => {
       const fifo = hostile.get('a FIFO')!;
-      assert.throws(() => readDistribution('/dev/zero', { recover: false }), { code: 'FILE_NOT_REGULAR', message: '/dev/zero: not a regular file (a character device)' });
+      assert.throws(() => readDistribution('/dev/zero', { recover: false }), {
+        code: 'FILE_NOT_REGULAR',
+        message: '/dev/zero: not a regular file (a character device)',
+      });
       assert.throws(() => loadProfiles({ files: [fifo] }), { code: 'FILE_NOT_REGULAR', message: `${fifo}: not a regular file (a FIFO)` });
       const profiles = path.join(dir, 'dir-with-device');
       mkdirSync(profiles);

@@ -34,7 +34,10 @@ describe('profile recursion is bounded (end to end)', () => {
       const name = `p${String(n - i).padStart(6, '0')}.json`;
       writeFileSync(path.join(chain, name), JSON.stringify({ id: `chain-${i}`, extends: i === 0 ? BASE : `chain-${i - 1}` }));
     }
-    await refused(['run', 'examples/example-app.xml', '--profiles-dir', chain, '-f', 'json'], /p000001\.json: extends: chain longer than 32 profiles \(chain-19999 -> chain-19998/);
+    await refused(
+      ['run', 'examples/example-app.xml', '--profiles-dir', chain, '-f', 'json'],
+      /p000001\.json: extends: chain longer than 32 profiles \(chain-19999 -> chain-19998/,
+    );
   });
 
   it('a profile nested 200,000 levels deep: exit 2 at the first level too deep', async () => {
@@ -55,27 +58,39 @@ describe('profile recursion is bounded (end to end)', () => {
   it('--set with a 50,000-deep JSON value: exit 2', async () => {
     // One argument may hold at most 128 KiB on Linux (MAX_ARG_STRLEN).
     const depth = 50_000;
-    await refused(['run', 'examples/example-app.xml', '-p', BASE, '--set', `defaults={"a":${'['.repeat(depth)}${']'.repeat(depth)}}`], /^distsim: --set defaults=.*: the JSON value nests deeper than 64 levels/);
+    await refused(
+      ['run', 'examples/example-app.xml', '-p', BASE, '--set', `defaults={"a":${'['.repeat(depth)}${']'.repeat(depth)}}`],
+      /^distsim: --set defaults=.*: the JSON value nests deeper than 64 levels/,
+    );
   });
 });
 
 describe('profile recursion is bounded (library)', () => {
   it('resolveInheritance accepts a chain of MAX_EXTENDS_DEPTH and refuses a longer one, iteratively', () => {
     const chain = (n: number) =>
-      Array.from({ length: n + 1 }, (_, i) => ({ data: i === 0 ? { id: 'c0', a: 0 } : { id: `c${i}`, extends: `c${i - 1}`, [`k${i}`]: i }, source: `c${i}.json` })).reverse();
+      Array.from({ length: n + 1 }, (_, i) => ({
+        data: i === 0 ? { id: 'c0', a: 0 } : { id: `c${i}`, extends: `c${i - 1}`, [`k${i}`]: i },
+        source: `c${i}.json`,
+      })).reverse();
     const ok = resolveInheritance(chain(MAX_EXTENDS_DEPTH));
     assert.equal((ok[0]!.profile as unknown as Record<string, unknown>)[`k${MAX_EXTENDS_DEPTH}`], MAX_EXTENDS_DEPTH);
     assert.equal((ok[0]!.profile as unknown as Record<string, unknown>).a, 0);
     assert.throws(() => resolveInheritance(chain(MAX_EXTENDS_DEPTH + 1)), { code: 'PROFILE_EXTENDS_TOO_DEEP' });
     const started = performance.now();
-    assert.throws(() => resolveInheritance(chain(100_000)), (error: unknown) => error instanceof InputError && error.message.startsWith('c100000.json: extends: chain longer than 32 profiles'));
+    assert.throws(
+      () => resolveInheritance(chain(100_000)),
+      (error: unknown) => error instanceof InputError && error.message.startsWith('c100000.json: extends: chain longer than 32 profiles'),
+    );
     assert.ok(performance.now() - started < 5000);
   });
 
   it('resolveInheritance and validateProfileData refuse data nested deeper than MAX_JSON_DEPTH, built without JSON', () => {
     let deep: unknown = 1;
     for (let i = 0; i < DEEP; i++) deep = [deep];
-    assert.throws(() => resolveInheritance([{ data: { id: 'x', defaults: { a: deep } }, source: 'x.json' }]), { code: 'PROFILE_TOO_DEEP', message: 'x.json: nested deeper than 64 levels' });
+    assert.throws(() => resolveInheritance([{ data: { id: 'x', defaults: { a: deep } }, source: 'x.json' }]), {
+      code: 'PROFILE_TOO_DEEP',
+      message: 'x.json: nested deeper than 64 levels',
+    });
     assert.deepEqual(validateProfileData({ id: 'x', defaults: { a: deep } }, 'x.json'), ['x.json: (root): nested deeper than 64 levels']);
   });
 

@@ -102,7 +102,16 @@ describe('reserved names in CLI values and profile data', () => {
 
   it('--set with a reserved name as a field or path start: an InputError', () => {
     for (const name of RESERVED) {
-      for (const arg of [`${name}=1`, `${name}.x=1`, `${name}.polluted=1`, `launch.${name}=1`, `volumes[0].${name}=1`, `volumes[0].${name}.x=1`, `${name}[0]=1`, `${name}={"polluted":1}`]) {
+      for (const arg of [
+        `${name}=1`,
+        `${name}.x=1`,
+        `${name}.polluted=1`,
+        `launch.${name}=1`,
+        `volumes[0].${name}=1`,
+        `volumes[0].${name}.x=1`,
+        `${name}[0]=1`,
+        `${name}={"polluted":1}`,
+      ]) {
         const r = outcome(() => applyOverrides(builtin(INTEL), [arg]));
         assert.ok('error' in r, `${arg} is refused`);
         assert.doesNotMatch(r.error.message, /^--set/, 'the library does not name the flag');
@@ -149,7 +158,10 @@ describe('reserved names in CLI values and profile data', () => {
         }
         const top = load(`top-${name}`, `{"id":"r-top","extends":"${INTEL}","${name}":{"polluted":1,"rosetta":{"installed":true}}}`);
         assert.ok('error' in top, `top-level ${name}`);
-        const nested = load(`vol-${name}`, `{"id":"r-vol","extends":"${INTEL}","volumes":[{"mountpoint":"/","availableKilobytes":1,"${name}":{"polluted":1}}]}`);
+        const nested = load(
+          `vol-${name}`,
+          `{"id":"r-vol","extends":"${INTEL}","volumes":[{"mountpoint":"/","availableKilobytes":1,"${name}":{"polluted":1}}]}`,
+        );
         assert.ok('error' in nested, `volumes[0].${name}`);
         const extendsName = load(`ext-${name}`, `{"id":"r-ext","extends":"${name}"}`);
         assert.ok('error' in extendsName);

@@ -21,21 +21,45 @@ describe('limits hold against hostile scripts', () => {
     const report = only(r.stdout);
     for (const result of report.results) {
       const found = result.diagnostics.map((d) => [d.source, d.code, d.args?.kind]).sort();
-      assert.deepEqual(found, [
-        ['choice[loop]@selected', 'SCRIPT_TIMEOUT', 'timeout'],
-        ['choice[memory]@selected', 'SCRIPT_OUT_OF_MEMORY', 'out-of-memory'],
-        ['choice[native-loop]@selected', 'SCRIPT_TIMEOUT', 'hard-timeout'],
-        ['choice[recursion]@selected', 'SCRIPT_STACK_OVERFLOW', 'stack-overflow'],
-        ['choice[throws]@selected', 'SCRIPT_EXCEPTION', 'exception'],
-      ], result.profile);
+      assert.deepEqual(
+        found,
+        [
+          ['choice[loop]@selected', 'SCRIPT_TIMEOUT', 'timeout'],
+          ['choice[memory]@selected', 'SCRIPT_OUT_OF_MEMORY', 'out-of-memory'],
+          ['choice[native-loop]@selected', 'SCRIPT_TIMEOUT', 'hard-timeout'],
+          ['choice[recursion]@selected', 'SCRIPT_STACK_OVERFLOW', 'stack-overflow'],
+          ['choice[throws]@selected', 'SCRIPT_EXCEPTION', 'exception'],
+        ],
+        result.profile,
+      );
       const states = Object.fromEntries(result.choices.map((c) => [c.id, c.selected]));
-      assert.deepEqual(states, { before: true, loop: false, 'native-loop': false, memory: false, recursion: false, throws: false, after: true, 'after-off': false }, result.profile);
-      assert.deepEqual(result.packages.filter((p) => p.install).map((p) => p.id), ['pkg.before', 'pkg.after']);
+      assert.deepEqual(
+        states,
+        { before: true, loop: false, 'native-loop': false, memory: false, recursion: false, throws: false, after: true, 'after-off': false },
+        result.profile,
+      );
+      assert.deepEqual(
+        result.packages.filter((p) => p.install).map((p) => p.id),
+        ['pkg.before', 'pkg.after'],
+      );
     }
   });
 
   it('a hard-killed worker does not disturb the other profiles in the run', async () => {
-    const hostile = await runCli(['run', 'test/fixtures/hostile.xml', '--where', 'id=macbookpro-13-*', '--format', 'json', '--timeout', '200', '--hard-timeout', '800', '--jobs', '2']);
+    const hostile = await runCli([
+      'run',
+      'test/fixtures/hostile.xml',
+      '--where',
+      'id=macbookpro-13-*',
+      '--format',
+      'json',
+      '--timeout',
+      '200',
+      '--hard-timeout',
+      '800',
+      '--jobs',
+      '2',
+    ]);
     assert.equal(hostile.code, 0, hostile.stderr);
     const results = only(hostile.stdout).results;
     assert.ok(results.length >= 4);
@@ -51,13 +75,25 @@ describe('limits hold against hostile scripts', () => {
   it('deep recursion at the largest allowed stack limit is a clean stack overflow, with nothing on stderr', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'deep.xml');
-    writeFileSync(file, `<installer-gui-script><options hostArchitectures="x86_64,arm64"/><script>function deep(n) { return deep(n + 1) + 1; }</script><choices-outline><line choice="a"/><line choice="b"/></choices-outline><choice id="a" start_selected="false" selected="deep(0)"/><choice id="b" selected="system.sysctl('hw.ncpu') &gt; 0"/></installer-gui-script>`);
+    writeFileSync(
+      file,
+      `<installer-gui-script><options hostArchitectures="x86_64,arm64"/><script>function deep(n) { return deep(n + 1) + 1; }</script><choices-outline><line choice="a"/><line choice="b"/></choices-outline><choice id="a" start_selected="false" selected="deep(0)"/><choice id="b" selected="system.sysctl('hw.ncpu') &gt; 0"/></installer-gui-script>`,
+    );
     const r = await runCli(['run', file, '-p', M4, '--stack-limit', '1024', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     const result = only(r.stdout).results[0]!;
-    assert.deepEqual(result.diagnostics.map((d) => d.code), ['SCRIPT_STACK_OVERFLOW']);
-    assert.deepEqual(result.choices.map((c) => [c.id, c.selected]), [['a', false], ['b', true]]);
+    assert.deepEqual(
+      result.diagnostics.map((d) => d.code),
+      ['SCRIPT_STACK_OVERFLOW'],
+    );
+    assert.deepEqual(
+      result.choices.map((c) => [c.id, c.selected]),
+      [
+        ['a', false],
+        ['b', true],
+      ],
+    );
   });
 
   it('caps system.log output per profile', async () => {
@@ -83,7 +119,10 @@ describe('limits hold against hostile scripts', () => {
   });
 
   it('a stack overflow inside the guest is a diagnostic, not a host crash, and the engine stays usable', async () => {
-    const r = await simulateOne(`<installer-gui-script><script>function f(n) { return f(n + 1) + 1; } var x = 0; try { f(0); } catch (e) { x = 1; } system.log('recovered ' + x);</script></installer-gui-script>`, INTEL);
+    const r = await simulateOne(
+      `<installer-gui-script><script>function f(n) { return f(n + 1) + 1; } var x = 0; try { f(0); } catch (e) { x = 1; } system.log('recovered ' + x);</script></installer-gui-script>`,
+      INTEL,
+    );
     assert.deepEqual(r.log, ['recovered 1']);
     const again = await simulateOne(`<installer-gui-script><script>system.log('still fine');</script></installer-gui-script>`, INTEL);
     assert.deepEqual(again.log, ['still fine']);

@@ -57,7 +57,10 @@ const rejected = (pattern: RegExp) => (outcome: Distribution | InputError) => {
 };
 const hasCode = (code: string) => (outcome: Distribution | InputError) => {
   const dist = parsed(outcome);
-  assert.ok(dist.diagnostics.some((d) => d.code === code), `no ${code}`);
+  assert.ok(
+    dist.diagnostics.some((d) => d.code === code),
+    `no ${code}`,
+  );
   assert.ok(dist.diagnostics.length <= 1000, `${dist.diagnostics.length} diagnostics`);
 };
 
@@ -152,7 +155,9 @@ const SHAPES: Shape[] = [
     text: () => {
       const n = Math.ceil(SIZE / 50);
       const ids = Array.from({ length: n }, (_, i) => i.toString(36));
-      return wrap(`<choices-outline>${ids.map((id) => `<line choice="${id}"/>`).join('')}</choices-outline>${ids.map((id) => `<choice id="${id}" selected="f(1)"/>\n`).join('')}`);
+      return wrap(
+        `<choices-outline>${ids.map((id) => `<line choice="${id}"/>`).join('')}</choices-outline>${ids.map((id) => `<choice id="${id}" selected="f(1)"/>\n`).join('')}`,
+      );
     },
     check: (o) => assert.ok(parsed(o).evaluables.length > 1000),
   },

@@ -44,22 +44,38 @@ function evaluable(dist: Distribution, source: string): Evaluable {
 describe('LineIndex', () => {
   it('treats CR, LF and CRLF each as one line end', () => {
     const index = new LineIndex('ab\rcd\r\nef\ngh\r');
-    assert.deepEqual([0, 2, 3, 5, 6, 7, 10, 12, 13].map((o) => index.position(o)), [
-      { line: 1, column: 1 },
-      { line: 1, column: 3 },
-      { line: 2, column: 1 },
-      { line: 2, column: 3 },
-      { line: 2, column: 4 },
-      { line: 3, column: 1 },
-      { line: 4, column: 1 },
-      { line: 4, column: 3 },
-      { line: 5, column: 1 },
-    ]);
-    assert.deepEqual([[1, 1], [2, 1], [3, 1], [4, 2], [5, 1]].map(([l, c]) => index.offset(l!, c!)), [0, 3, 7, 11, 13]);
+    assert.deepEqual(
+      [0, 2, 3, 5, 6, 7, 10, 12, 13].map((o) => index.position(o)),
+      [
+        { line: 1, column: 1 },
+        { line: 1, column: 3 },
+        { line: 2, column: 1 },
+        { line: 2, column: 3 },
+        { line: 2, column: 4 },
+        { line: 3, column: 1 },
+        { line: 4, column: 1 },
+        { line: 4, column: 3 },
+        { line: 5, column: 1 },
+      ],
+    );
+    assert.deepEqual(
+      [
+        [1, 1],
+        [2, 1],
+        [3, 1],
+        [4, 2],
+        [5, 1],
+      ].map(([l, c]) => index.offset(l!, c!)),
+      [0, 3, 7, 11, 13],
+    );
   });
 });
 
-for (const [name, eol] of [['CR-only', '\r'], ['CRLF', '\r\n'], ['LF', '\n']] as const) {
+for (const [name, eol] of [
+  ['CR-only', '\r'],
+  ['CRLF', '\r\n'],
+  ['LF', '\n'],
+] as const) {
   describe(`${name} files`, () => {
     it('locate a well-formedness error on line 3', () => {
       const text = doc(eol, '<?xml version="1.0"?>', '<installer-gui-script minSpecVersion="2">', '  <title>&nbsp;</title>', '</installer-gui-script>');
@@ -69,16 +85,37 @@ for (const [name, eol] of [['CR-only', '\r'], ['CRLF', '\r\n'], ['LF', '\n']] as
     });
 
     it('locate parse-time diagnostics and --recover repairs', () => {
-      const text = doc(eol, '<?xml version="1.0"?>', '<installer-gui-script minSpecVersion="2">', '<unknown-thing/>', '<script>', 'if (a < b) {}', '</script>', '</installer-gui-script>');
+      const text = doc(
+        eol,
+        '<?xml version="1.0"?>',
+        '<installer-gui-script minSpecVersion="2">',
+        '<unknown-thing/>',
+        '<script>',
+        'if (a < b) {}',
+        '</script>',
+        '</installer-gui-script>',
+      );
       const dist = parseDistribution(text, 'd.xml', { recover: true });
       assert.deepEqual(
         dist.diagnostics.map((d) => [d.code, d.location?.line, d.location?.column]),
-        [['XML_SCRIPT_ESCAPE_REPAIRED', 5, 7], ['XML_UNKNOWN_ELEMENT', 3, 1]],
+        [
+          ['XML_SCRIPT_ESCAPE_REPAIRED', 5, 7],
+          ['XML_UNKNOWN_ELEMENT', 3, 1],
+        ],
       );
     });
 
     it('map script positions back to the file (codeToSource), and an exception on line 5 reports line 5', async () => {
-      const text = doc(eol, '<?xml version="1.0"?>', '<installer-gui-script minSpecVersion="2">', '<script>', 'var a = 1;', '  null.x;', '</script>', '</installer-gui-script>');
+      const text = doc(
+        eol,
+        '<?xml version="1.0"?>',
+        '<installer-gui-script minSpecVersion="2">',
+        '<script>',
+        'var a = 1;',
+        '  null.x;',
+        '</script>',
+        '</installer-gui-script>',
+      );
       const dist = parseDistribution(text, 'd.xml');
       const ev = evaluable(dist, 'script[1]');
       const codeLine = ev.code.split('\n').findIndex((l) => l.includes('null')) + 1;
@@ -90,7 +127,16 @@ for (const [name, eol] of [['CR-only', '\r'], ['CRLF', '\r\n'], ['LF', '\n']] as
     });
 
     it('locate a syntax error on line 5', async () => {
-      const text = doc(eol, '<?xml version="1.0"?>', '<installer-gui-script minSpecVersion="2">', '<script>', 'var a = 1;', 'var = 2;', '</script>', '</installer-gui-script>');
+      const text = doc(
+        eol,
+        '<?xml version="1.0"?>',
+        '<installer-gui-script minSpecVersion="2">',
+        '<script>',
+        'var a = 1;',
+        'var = 2;',
+        '</script>',
+        '</installer-gui-script>',
+      );
       const result = await simulateOne(text, PROFILE);
       const syntax = result.diagnostics.find((d) => d.code === 'SCRIPT_SYNTAX_ERROR');
       assert.equal(syntax?.location?.line, 5);

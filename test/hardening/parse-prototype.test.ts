@@ -32,18 +32,94 @@ function assertPrototypeIntact(before: string): void {
  * names. Input text never becomes a key.
  */
 const MODEL_KEYS = new Set([
-  'path', 'root', 'minSpecVersion', 'title', 'options', 'customize', 'allowExternalScripts', 'hostArchitectures', 'requireScripts', 'rootVolumeOnly',
-  'evaluables', 'id', 'source', 'code', 'position', 'line', 'column', 'segments', 'scripts', 'installationCheck', 'script', 'ramMinGb',
-  'volumeCheck', 'allowedOsVersions', 'min', 'before', 'requiredBundles', 'all', 'description', 'bundles', 'CFBundleShortVersionString',
-  'CFBundleVersion', 'search', 'domains', 'anywhere', 'currentUserHome', 'localSystem', 'outline', 'choice', 'children', 'choices', 'tooltip',
-  'customLocation', 'attributes', 'start_visible', 'start_enabled', 'start_selected', 'visible', 'enabled', 'selected', 'pkgRefs', 'version',
-  'installKBytes', 'active', 'onConclusion', 'onConclusionScript', 'kind', 'value', 'evaluable', 'strings', 'language', 'entries', 'diagnostics',
-  'severity', 'message', 'location', 'file', 'args',
+  'path',
+  'root',
+  'minSpecVersion',
+  'title',
+  'options',
+  'customize',
+  'allowExternalScripts',
+  'hostArchitectures',
+  'requireScripts',
+  'rootVolumeOnly',
+  'evaluables',
+  'id',
+  'source',
+  'code',
+  'position',
+  'line',
+  'column',
+  'segments',
+  'scripts',
+  'installationCheck',
+  'script',
+  'ramMinGb',
+  'volumeCheck',
+  'allowedOsVersions',
+  'min',
+  'before',
+  'requiredBundles',
+  'all',
+  'description',
+  'bundles',
+  'CFBundleShortVersionString',
+  'CFBundleVersion',
+  'search',
+  'domains',
+  'anywhere',
+  'currentUserHome',
+  'localSystem',
+  'outline',
+  'choice',
+  'children',
+  'choices',
+  'tooltip',
+  'customLocation',
+  'attributes',
+  'start_visible',
+  'start_enabled',
+  'start_selected',
+  'visible',
+  'enabled',
+  'selected',
+  'pkgRefs',
+  'version',
+  'installKBytes',
+  'active',
+  'onConclusion',
+  'onConclusionScript',
+  'kind',
+  'value',
+  'evaluable',
+  'strings',
+  'language',
+  'entries',
+  'diagnostics',
+  'severity',
+  'message',
+  'location',
+  'file',
+  'args',
   // keys as written (per-Mac localization), <product>, declarative requirements
-  'titleKey', 'descriptionKey', 'product', 'requiredGraphics', 'hardwareProperties', 'singleDevice', 'requirements', 'predicate', 'text',
+  'titleKey',
+  'descriptionKey',
+  'product',
+  'requiredGraphics',
+  'hardwareProperties',
+  'singleDevice',
+  'requirements',
+  'predicate',
+  'text',
   'sysctlRequirements',
   // diagnostic arguments
-  'element', 'suggestion', 'char', 'where', 'name', 'member', 'pkgRef', 'suppressed',
+  'element',
+  'suggestion',
+  'char',
+  'where',
+  'name',
+  'member',
+  'pkgRef',
+  'suppressed',
 ]);
 
 function assertNoInputKeys(value: unknown, at = 'dist'): void {
@@ -66,8 +142,10 @@ describe('string tables keyed by reserved names', () => {
     it(`ignores <strings language="${language}"> with XML_RESERVED_NAME and changes nothing global`, () => {
       const before = prototypeSnapshot();
       const dist = parseDistribution(
-        wrap(`<title>T</title><localization><strings language="${language}">"T" = "Hijacked"; "keys" = "x"; "polluted" = "yes"; "a" = "b";</strings>` +
-          '<strings language="English">"T" = "Title";</strings></localization>'),
+        wrap(
+          `<title>T</title><localization><strings language="${language}">"T" = "Hijacked"; "keys" = "x"; "polluted" = "yes"; "a" = "b";</strings>` +
+            '<strings language="English">"T" = "Title";</strings></localization>',
+        ),
         'd.xml',
       );
       assertPrototypeIntact(before);
@@ -93,7 +171,10 @@ describe('string tables keyed by reserved names', () => {
     assert.equal(dist.title, 'Proto title');
     assert.equal(dist.choices[0]!.title, 'Ctor');
     assert.equal(dist.choices[0]!.description, 'toString');
-    assert.deepEqual(table(dist, 'English')?.entries, [['__proto__', 'Proto title'], ['constructor', 'Ctor']]);
+    assert.deepEqual(table(dist, 'English')?.entries, [
+      ['__proto__', 'Proto title'],
+      ['constructor', 'Ctor'],
+    ]);
     assertNoInputKeys(dist);
   });
 
@@ -108,20 +189,40 @@ describe('string tables keyed by reserved names', () => {
 
   it('merges several tables with one language (a later key wins, first-appearance order)', () => {
     const dist = parseDistribution(
-      wrap('<localization><strings language="fr">"a" = "1"; "b" = "2";</strings><strings language="fr">"a" = "3"; "c" = "4";</strings><strings>"z" = "e";</strings></localization>'),
+      wrap(
+        '<localization><strings language="fr">"a" = "1"; "b" = "2";</strings><strings language="fr">"a" = "3"; "c" = "4";</strings><strings>"z" = "e";</strings></localization>',
+      ),
       'd.xml',
     );
     assert.deepEqual(dist.strings, [
-      { language: 'fr', entries: [['a', '3'], ['b', '2'], ['c', '4']] },
+      {
+        language: 'fr',
+        entries: [
+          ['a', '3'],
+          ['b', '2'],
+          ['c', '4'],
+        ],
+      },
       { language: 'English', entries: [['z', 'e']] },
     ]);
   });
 
   it('survives structuredClone and a JSON round trip (the model goes to worker threads)', () => {
-    const dist = parseDistribution(wrap('<title>k</title><localization><strings language="de">"k" = "Titel"; "__proto__" = "p";</strings></localization>'), 'd.xml');
+    const dist = parseDistribution(
+      wrap('<title>k</title><localization><strings language="de">"k" = "Titel"; "__proto__" = "p";</strings></localization>'),
+      'd.xml',
+    );
     assert.deepEqual(structuredClone(dist), dist);
     assert.deepEqual(JSON.parse(JSON.stringify(dist)), dist);
-    assert.deepEqual(structuredClone(dist).strings, [{ language: 'de', entries: [['k', 'Titel'], ['__proto__', 'p']] }]);
+    assert.deepEqual(structuredClone(dist).strings, [
+      {
+        language: 'de',
+        entries: [
+          ['k', 'Titel'],
+          ['__proto__', 'p'],
+        ],
+      },
+    ]);
   });
 });
 
@@ -129,17 +230,39 @@ describe('parseStringsTable', () => {
   it('returns a Map, so any key is data', () => {
     const t = parseStringsTable('"__proto__" = "x"; "constructor" = "y"; "toString" = "z";');
     assert.ok(t instanceof Map);
-    assert.deepEqual([...t], [['__proto__', 'x'], ['constructor', 'y'], ['toString', 'z']]);
+    assert.deepEqual(
+      [...t],
+      [
+        ['__proto__', 'x'],
+        ['constructor', 'y'],
+        ['toString', 'z'],
+      ],
+    );
   });
 
   it('reads escapes and comments; comment markers inside a quoted string are text', () => {
-    const t = parseStringsTable('/* a\n comment */\n"k\\"1" = "line\\nbreak \\U00e9";\n// "skipped" = "yes";\n  "k2"="v2" ;\n"k3" = "a /* not a comment */ b";');
-    assert.deepEqual([...t], [['k"1', 'line\nbreak é'], ['k2', 'v2'], ['k3', 'a /* not a comment */ b']]);
+    const t = parseStringsTable(
+      '/* a\n comment */\n"k\\"1" = "line\\nbreak \\U00e9";\n// "skipped" = "yes";\n  "k2"="v2" ;\n"k3" = "a /* not a comment */ b";',
+    );
+    assert.deepEqual(
+      [...t],
+      [
+        ['k"1', 'line\nbreak é'],
+        ['k2', 'v2'],
+        ['k3', 'a /* not a comment */ b'],
+      ],
+    );
   });
 
   it('skips malformed entries and keeps going', () => {
     const t = parseStringsTable('"a" = ; "b" = "2"; "c" "3"; junk "d" = "4";');
-    assert.deepEqual([...t], [['b', '2'], ['d', '4']]);
+    assert.deepEqual(
+      [...t],
+      [
+        ['b', '2'],
+        ['d', '4'],
+      ],
+    );
   });
 });
 
@@ -147,7 +270,9 @@ describe('other names from the XML', () => {
   it('script members named like Object.prototype members are checked without reading inherited properties', () => {
     const before = prototypeSnapshot();
     const dist = parseDistribution(
-      wrap('<script>system.constructor.x; system.toString.y; system.__proto__.z; system.files.constructor; my.__proto__; choices.__proto__; choices["constructor"];</script>'),
+      wrap(
+        '<script>system.constructor.x; system.toString.y; system.__proto__.z; system.files.constructor; my.__proto__; choices.__proto__; choices["constructor"];</script>',
+      ),
       'd.xml',
     );
     assertPrototypeIntact(before);
@@ -185,9 +310,24 @@ describe('other names from the XML', () => {
       dist.diagnostics.filter((d) => d.code === 'XML_UNKNOWN_ELEMENT').map((d) => d.args?.element),
       ['__proto__', 'constructor', 'hasOwnProperty'],
     );
-    assert.deepEqual(dist.choices.map((c) => [c.id, c.pkgRefs]), [['__proto__', ['constructor']], ['constructor', ['__proto__']]]);
-    assert.deepEqual(dist.pkgRefs.map((r) => [r.id, r.path, r.version, r.onConclusion]), [['constructor', '#c.pkg', '1', undefined], ['__proto__', '#p.pkg', undefined, 'RequireRestart']]);
-    assert.deepEqual(dist.outline.map((n) => n.choice), ['__proto__', 'constructor']);
+    assert.deepEqual(
+      dist.choices.map((c) => [c.id, c.pkgRefs]),
+      [
+        ['__proto__', ['constructor']],
+        ['constructor', ['__proto__']],
+      ],
+    );
+    assert.deepEqual(
+      dist.pkgRefs.map((r) => [r.id, r.path, r.version, r.onConclusion]),
+      [
+        ['constructor', '#c.pkg', '1', undefined],
+        ['__proto__', '#p.pkg', undefined, 'RequireRestart'],
+      ],
+    );
+    assert.deepEqual(
+      dist.outline.map((n) => n.choice),
+      ['__proto__', 'constructor'],
+    );
     assert.ok(!dist.diagnostics.some((d) => d.code === 'OUTLINE_UNKNOWN_CHOICE' || d.code === 'PKG_REF_UNDEFINED'), JSON.stringify(dist.diagnostics));
     assertNoInputKeys(dist);
   });

@@ -36,7 +36,10 @@ function assertCapped(diagnostics: Diagnostic[], code: string, total: number): v
 
 describe('static findings once per file, at parse time', () => {
   it('OUTLINE_UNKNOWN_CHOICE: an outline line naming an undefined choice, with its location', () => {
-    const dist = parseDistribution(wrap('<choices-outline>\n  <line choice="a">\n    <line choice="ghost"/>\n  </line>\n</choices-outline>\n<choice id="a"/>'), 'd.xml');
+    const dist = parseDistribution(
+      wrap('<choices-outline>\n  <line choice="a">\n    <line choice="ghost"/>\n  </line>\n</choices-outline>\n<choice id="a"/>'),
+      'd.xml',
+    );
     assert.deepEqual(
       ofCode(dist.diagnostics, 'OUTLINE_UNKNOWN_CHOICE').map((d) => [d.severity, d.location, d.args]),
       [['warning', { file: 'd.xml', line: 5, column: 5 }, { choice: 'ghost' }]],
@@ -45,7 +48,9 @@ describe('static findings once per file, at parse time', () => {
 
   it('PKG_REF_UNDEFINED: an outline choice references a pkg-ref with no package path', () => {
     const dist = parseDistribution(
-      wrap('<choices-outline><line choice="a"/><line choice="b"/></choices-outline>\n<choice id="a"><pkg-ref id="p"/><pkg-ref id="q"/></choice>\n<choice id="b"><pkg-ref id="p"/></choice>\n<pkg-ref id="q">#q.pkg</pkg-ref>'),
+      wrap(
+        '<choices-outline><line choice="a"/><line choice="b"/></choices-outline>\n<choice id="a"><pkg-ref id="p"/><pkg-ref id="q"/></choice>\n<choice id="b"><pkg-ref id="p"/></choice>\n<pkg-ref id="q">#q.pkg</pkg-ref>',
+      ),
       'd.xml',
     );
     assert.deepEqual(
@@ -56,12 +61,17 @@ describe('static findings once per file, at parse time', () => {
 
   it('RESTART_ACTION_UNKNOWN: a literal onConclusion that is not a restart action (including inherited names)', () => {
     const dist = parseDistribution(
-      wrap('<pkg-ref id="a" onConclusion="constructor">#a.pkg</pkg-ref>\n<pkg-ref id="b" onConclusion=" requirerestart ">#b.pkg</pkg-ref>\n<pkg-ref id="c" onConclusion="Reboot">#c.pkg</pkg-ref>'),
+      wrap(
+        '<pkg-ref id="a" onConclusion="constructor">#a.pkg</pkg-ref>\n<pkg-ref id="b" onConclusion=" requirerestart ">#b.pkg</pkg-ref>\n<pkg-ref id="c" onConclusion="Reboot">#c.pkg</pkg-ref>',
+      ),
       'd.xml',
     );
     assert.deepEqual(
       ofCode(dist.diagnostics, 'RESTART_ACTION_UNKNOWN').map((d) => [d.location?.line, d.args]),
-      [[3, { value: 'constructor' }], [5, { value: 'Reboot' }]],
+      [
+        [3, { value: 'constructor' }],
+        [5, { value: 'Reboot' }],
+      ],
     );
   });
 });
@@ -96,7 +106,10 @@ describe('bounded static diagnostics', () => {
     assertCapped(dist.diagnostics, 'XML_SCRIPT_ESCAPE_REPAIRED', N);
     // The summaries come last, in the order their codes were first suppressed.
     const tail = dist.diagnostics.slice(-7);
-    assert.ok(tail.every((d) => d.code === 'DIAGNOSTICS_SUPPRESSED'), JSON.stringify(tail.map((d) => d.code)));
+    assert.ok(
+      tail.every((d) => d.code === 'DIAGNOSTICS_SUPPRESSED'),
+      JSON.stringify(tail.map((d) => d.code)),
+    );
   });
 
   it('clips input text quoted in messages and arguments', () => {

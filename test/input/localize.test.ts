@@ -49,7 +49,10 @@ describe('one language rule for the guest API and reports', () => {
     assert.equal(pick(who('ja', 'fr'), ['de']), 'ja');
     assert.equal(pick(who('ja', 'fr'), []), 'ja');
     assert.equal(selectStringTable([], ['en']), undefined);
-    const merged = selectStringTable([table('fr', { A: 'fr-A' }), table('en', { A: 'en-A', B: 'en-B' }), table('Base', { A: 'base-A', B: 'base-B', C: 'base-C' })], ['fr'])!;
+    const merged = selectStringTable(
+      [table('fr', { A: 'fr-A' }), table('en', { A: 'en-A', B: 'en-B' }), table('Base', { A: 'base-A', B: 'base-B', C: 'base-C' })],
+      ['fr'],
+    )!;
     assert.deepEqual([merged.get('A'), merged.get('B'), merged.get('C'), merged.get('D')], ['fr-A', 'en-B', 'base-C', undefined]);
   });
 
@@ -61,18 +64,32 @@ describe('one language rule for the guest API and reports', () => {
   });
 
   it('keys such as __proto__ are data', () => {
-    const merged = selectStringTable([{ language: 'en', entries: [['__proto__', 'p'], ['constructor', 'c']] }], ['en'])!;
+    const merged = selectStringTable(
+      [
+        {
+          language: 'en',
+          entries: [
+            ['__proto__', 'p'],
+            ['constructor', 'c'],
+          ],
+        },
+      ],
+      ['en'],
+    )!;
     assert.deepEqual([merged.get('__proto__'), merged.get('constructor'), merged.get('toString')], ['p', 'c', undefined]);
   });
 
   it('titles resolve per Mac through the same rule, the key itself when no table has it', () => {
-    const dist = parseDistribution(`<installer-gui-script minSpecVersion="1">
+    const dist = parseDistribution(
+      `<installer-gui-script minSpecVersion="1">
   <title>T</title>
   <product id="com.example.p" version="3.1"/>
   <choices-outline><line choice="a"/></choices-outline>
   <choice id="a" title="CHOICE" description="DESC"/>
   <localization><strings language="English">"T" = "Inline title";</strings></localization>
-</installer-gui-script>`, 'd.xml');
+</installer-gui-script>`,
+      'd.xml',
+    );
     assert.equal(dist.title, 'Inline title');
     assert.deepEqual(dist.product, { id: 'com.example.p', version: '3.1' });
     applyResourceTables(dist, [table('en', { T: 'Resource title', CHOICE: 'Choice' }), table('fr', { T: 'Titre', CHOICE: 'Choix', DESC: 'Description' })]);
@@ -126,12 +143,18 @@ describe('the guest API reads the same tables', () => {
   </localization>
   <script>system.log(system.localizedStringWithFormat('ERR', 'x', 8)); system.log(system.localizedString('EN')); system.log(String(system.localizedStandardString('ERR')));</script>
 </installer-gui-script>`;
-  for (const [languages, first] of [['fr', 'Installation impossible sur x (8 Go).'], ['en', 'Cannot install on x (8 GB).']] as const) {
+  for (const [languages, first] of [
+    ['fr', 'Installation impossible sur x (8 Go).'],
+    ['en', 'Cannot install on x (8 GB).'],
+  ] as const) {
     it(`a Mac preferring ${languages}`, async () => {
       const report = await simulate(parseDistribution(xml, 'inline.xml'), [profile(MAC, [`languages=["${languages}"]`])], { workers: 0 });
       const r = report.results[0]!;
       assert.deepEqual(r.log, [first, 'English only', languages === 'fr' ? 'Installation impossible sur %@ (%d Go).' : 'Cannot install on %@ (%d GB).']);
-      assert.deepEqual(r.diagnostics.filter((d) => d.code === 'API_NO_STRING_TABLE').map((d) => d.args?.key), ['ERR']);
+      assert.deepEqual(
+        r.diagnostics.filter((d) => d.code === 'API_NO_STRING_TABLE').map((d) => d.args?.key),
+        ['ERR'],
+      );
     });
   }
 });

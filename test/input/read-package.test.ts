@@ -57,12 +57,22 @@ describe('reading a .pkg wherever a Distribution is read', () => {
     assert.equal(dist.title, 'Widget', 'the title key resolved through the English table');
     assert.equal(dist.titleKey, 'WIDGET_TITLE');
     assert.deepEqual(dist.product, { id: 'com.example.widget.product', version: '2.5' });
-    assert.deepEqual(dist.choices.map((c) => [c.id, c.title, c.titleKey, c.description]), [
-      ['default', 'DEFAULT_TITLE', 'DEFAULT_TITLE', undefined],
-      ['com.example.widget', 'Widget Core', 'CORE_TITLE', 'CORE_DESCRIPTION'],
+    assert.deepEqual(
+      dist.choices.map((c) => [c.id, c.title, c.titleKey, c.description]),
+      [
+        ['default', 'DEFAULT_TITLE', 'DEFAULT_TITLE', undefined],
+        ['com.example.widget', 'Widget Core', 'CORE_TITLE', 'CORE_DESCRIPTION'],
+      ],
+    );
+    assert.deepEqual(
+      dist.resources!.map((t) => t.language),
+      ['en', 'fr'],
+    );
+    assert.deepEqual(dist.resources![1]!.entries, [
+      ['WIDGET_TITLE', 'Gadget'],
+      ['ERR', "Impossible d'installer Widget sur %@."],
+      ['CORE_TITLE', 'Cœur'],
     ]);
-    assert.deepEqual(dist.resources!.map((t) => t.language), ['en', 'fr']);
-    assert.deepEqual(dist.resources![1]!.entries, [['WIDGET_TITLE', 'Gadget'], ['ERR', "Impossible d'installer Widget sur %@."], ['CORE_TITLE', 'Cœur']]);
     assert.deepEqual(dist.pkgRefs[0]!.component, {
       packageInfo: 'Widget Core.pkg/PackageInfo',
       identifier: 'com.example.widget',
@@ -74,9 +84,20 @@ describe('reading a .pkg wherever a Distribution is read', () => {
     });
     assert.equal(dist.package!.path, 'widget.pkg');
     assert.equal(dist.package!.kind, 'product');
-    assert.deepEqual({ ...dist.package!.signature, notChecked: [] }, {
-      status: 'unsigned', signed: false, signer: null, teamId: null, checksumAlgorithm: 'sha1', checksumMatches: true, leafValidAtNow: null, problems: [], notChecked: [],
-    });
+    assert.deepEqual(
+      { ...dist.package!.signature, notChecked: [] },
+      {
+        status: 'unsigned',
+        signed: false,
+        signer: null,
+        teamId: null,
+        checksumAlgorithm: 'sha1',
+        checksumMatches: true,
+        leafValidAtNow: null,
+        problems: [],
+        notChecked: [],
+      },
+    );
     assert.ok(dist.package!.signature.notChecked.some((line) => line.startsWith('revocation')));
     assert.deepEqual(dist.diagnostics, []);
   });
@@ -104,7 +125,10 @@ describe('reading a .pkg wherever a Distribution is read', () => {
     assert.deepEqual(fr!.installationCheck, { passed: false, resultType: 'Fatal', title: 'Gadget', message: "Impossible d'installer Widget sur x." });
     assert.equal(de!.installationCheck.message, "Impossible d'installer Widget sur x.", 'de-DE has no table; fr-FR, the next preferred language, has');
     assert.deepEqual(fr!.log, ['Hello', 'null'], 'a key French lacks falls back to English; a key no table has is null');
-    assert.deepEqual(en!.blockers.map((b) => b.message), ['installation-check failed: Widget cannot be installed on x (x, 100%).']);
+    assert.deepEqual(
+      en!.blockers.map((b) => b.message),
+      ['installation-check failed: Widget cannot be installed on x (x, 100%).'],
+    );
     assert.ok(!fr!.diagnostics.some((d) => d.code === 'API_NO_STRING_TABLE'));
   });
 
@@ -128,24 +152,40 @@ describe('reading a .pkg wherever a Distribution is read', () => {
     assert.equal(dist.package!.kind, 'component');
     assert.equal(dist.path, 'core.pkg/Distribution');
     assert.deepEqual(dist.product, { id: 'com.example.widget', version: '2.5.1' });
-    assert.deepEqual(dist.pkgRefs.map((r) => [r.id, r.version, r.installKBytes, r.component?.identifier]), [['com.example.widget', '2.5.1', 12345, 'com.example.widget']]);
-    assert.deepEqual(dist.diagnostics.map((d) => d.code), ['PKG_COMPONENT_SYNTHESIZED']);
+    assert.deepEqual(
+      dist.pkgRefs.map((r) => [r.id, r.version, r.installKBytes, r.component?.identifier]),
+      [['com.example.widget', '2.5.1', 12345, 'com.example.widget']],
+    );
+    assert.deepEqual(
+      dist.diagnostics.map((d) => d.code),
+      ['PKG_COMPONENT_SYNTHESIZED'],
+    );
     const [report] = await simulated([dist], [english()]);
     const result = report!.results[0]!;
     assert.equal(result.installable, true);
-    assert.deepEqual(result.packages.filter((p) => p.install).map((p) => p.id), ['com.example.widget']);
+    assert.deepEqual(
+      result.packages.filter((p) => p.install).map((p) => p.id),
+      ['com.example.widget'],
+    );
     assert.equal(result.restartAction, 'RequireRestart');
   });
 
   it('names a missing component and a damaged table in the diagnostics, and still simulates', () => {
-    const members = localizedMembers(LOCALIZED_DISTRIBUTION.replace('</installer-gui-script>', '<pkg-ref id="gone">#Gone.pkg</pkg-ref>\n</installer-gui-script>'))
-      .map((m) => (m.path === 'Resources/fr.lproj/Localizable.strings' ? { ...m, content: Buffer.from('bplist00 binary') } : m));
+    const members = localizedMembers(
+      LOCALIZED_DISTRIBUTION.replace('</installer-gui-script>', '<pkg-ref id="gone">#Gone.pkg</pkg-ref>\n</installer-gui-script>'),
+    ).map((m) => (m.path === 'Resources/fr.lproj/Localizable.strings' ? { ...m, content: Buffer.from('bplist00 binary') } : m));
     const dist = readDistribution(tmp.write('damaged.pkg', writeXar(members)), { label: 'damaged.pkg' });
-    assert.deepEqual(dist.diagnostics.map((d) => [d.code, d.args?.member ?? d.args?.pkgRef]), [
-      ['PKG_REF_COMPONENT_MISSING', 'gone'],
-      ['PKG_STRINGS_UNREADABLE', 'Resources/fr.lproj/Localizable.strings'],
-    ]);
-    assert.deepEqual(dist.resources!.map((t) => t.language), ['en']);
+    assert.deepEqual(
+      dist.diagnostics.map((d) => [d.code, d.args?.member ?? d.args?.pkgRef]),
+      [
+        ['PKG_REF_COMPONENT_MISSING', 'gone'],
+        ['PKG_STRINGS_UNREADABLE', 'Resources/fr.lproj/Localizable.strings'],
+      ],
+    );
+    assert.deepEqual(
+      dist.resources!.map((t) => t.language),
+      ['en'],
+    );
   });
 
   describe('signature verdicts', () => {
@@ -153,7 +193,10 @@ describe('reading a .pkg wherever a Distribution is read', () => {
       const bytes = writeXar(localizedMembers(), { sign: { key: pki.leafKey, certificates: pki.chain, cms: (c) => pki.cms(c) } });
       const dist = readDistribution(tmp.write('signed.pkg', bytes), { label: 'signed.pkg', now: NOW });
       const s = dist.package!.signature;
-      assert.deepEqual([s.status, s.signed, s.signer, s.teamId, s.checksumMatches, s.leafValidAtNow, s.problems], ['verified', true, LEAF_SUBJECT, 'ABCDE12345', true, true, []]);
+      assert.deepEqual(
+        [s.status, s.signed, s.signer, s.teamId, s.checksumMatches, s.leafValidAtNow, s.problems],
+        ['verified', true, LEAF_SUBJECT, 'ABCDE12345', true, true, []],
+      );
       assert.deepEqual(dist.diagnostics, []);
       const before = readDistribution(tmp.write('signed-early.pkg', bytes), { now: Date.UTC(2000, 0, 1) });
       assert.equal(before.package!.signature.leafValidAtNow, false, 'a clock before the certificate was issued');
@@ -168,7 +211,10 @@ describe('reading a .pkg wherever a Distribution is read', () => {
       const dist = readDistribution(tmp.write('tampered.pkg', bytes), { label: 'tampered.pkg', now: NOW });
       assert.equal(dist.package!.signature.status, 'invalid');
       assert.equal(dist.package!.signature.checksumMatches, false);
-      assert.deepEqual(dist.diagnostics.map((d) => d.code), ['PKG_TOC_CHECKSUM_MISMATCH']);
+      assert.deepEqual(
+        dist.diagnostics.map((d) => d.code),
+        ['PKG_TOC_CHECKSUM_MISMATCH'],
+      );
     });
   });
 
@@ -179,13 +225,20 @@ describe('reading a .pkg wherever a Distribution is read', () => {
       ['truncated table of contents', () => good().subarray(0, 40), 'XAR_TRUNCATED'],
       ['only the magic', () => Buffer.from('xar!\u0000\u001c\u0000\u0001', 'binary'), 'XAR_TRUNCATED'],
       ['corrupt table of contents', () => writeXar(localizedMembers(), { rawToc: Buffer.from('not zlib at all') }), 'XAR_TOC_INVALID'],
-      ['neither Distribution nor PackageInfo', () => writeXar([{ path: 'Resources/en.lproj/Localizable.strings', content: '"A" = "B";' }]), 'PKG_NOT_INSTALLER_PACKAGE'],
+      [
+        'neither Distribution nor PackageInfo',
+        () => writeXar([{ path: 'Resources/en.lproj/Localizable.strings', content: '"A" = "B";' }]),
+        'PKG_NOT_INSTALLER_PACKAGE',
+      ],
       ['a Distribution that is not XML', () => writeXar(localizedMembers('<installer-gui-script><title>x</installer-gui-script>')), 'XML_MALFORMED'],
     ];
     for (const [name, bytes, code] of cases) {
       it(name, () => {
         const file = tmp.write(`${name.replace(/\W+/g, '-')}.pkg`, bytes());
-        assert.throws(() => readDistribution(file), (error: unknown) => error instanceof InputError && error.code === code && !error.message.includes('\n'));
+        assert.throws(
+          () => readDistribution(file),
+          (error: unknown) => error instanceof InputError && error.code === code && !error.message.includes('\n'),
+        );
         const failure = readDistributionInput(file, { label: 'x.pkg' });
         assert.ok(isInputFailure(failure));
         assert.equal(failure.error.code, code);

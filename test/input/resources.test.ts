@@ -34,12 +34,15 @@ describe('--resources: string tables for a bare Distribution', () => {
       'notes.txt': 'not a table',
     });
     const found = readResourcesDirectory(dir);
-    assert.deepEqual(found.tables.map((t) => [t.language, t.entries[0]]), [
-      ['de', ['WIDGET_TITLE', 'Apparat']],
-      ['en', ['WIDGET_TITLE', 'Widget']],
-      ['fr', ['WIDGET_TITLE', 'Gadget']],
-      ['ja', ['WIDGET_TITLE', 'ウィジェット']],
-    ]);
+    assert.deepEqual(
+      found.tables.map((t) => [t.language, t.entries[0]]),
+      [
+        ['de', ['WIDGET_TITLE', 'Apparat']],
+        ['en', ['WIDGET_TITLE', 'Widget']],
+        ['fr', ['WIDGET_TITLE', 'Gadget']],
+        ['ja', ['WIDGET_TITLE', 'ウィジェット']],
+      ],
+    );
     assert.deepEqual(found.diagnostics, []);
     assert.equal(found.components.size, 0, 'a folder of .lproj folders says nothing about components');
   });
@@ -54,12 +57,18 @@ describe('--resources: string tables for a bare Distribution', () => {
     mkdirSync(path.join(dir, 'pt.lproj'));
     symlinkSync('/dev/zero', path.join(dir, 'pt.lproj', 'Localizable.strings'));
     const found = readResourcesDirectory(dir, [], 'res');
-    assert.deepEqual(found.tables.map((t) => t.language), ['en']);
-    assert.deepEqual(found.diagnostics.map((d) => [d.code, d.args?.member]), [
-      ['PKG_STRINGS_UNREADABLE', 'res/fr.lproj/Localizable.strings'],
-      ['PKG_STRINGS_UNREADABLE', 'res/it.lproj/Localizable.strings'],
-      ['PKG_STRINGS_UNREADABLE', 'res/pt.lproj/Localizable.strings'],
-    ]);
+    assert.deepEqual(
+      found.tables.map((t) => t.language),
+      ['en'],
+    );
+    assert.deepEqual(
+      found.diagnostics.map((d) => [d.code, d.args?.member]),
+      [
+        ['PKG_STRINGS_UNREADABLE', 'res/fr.lproj/Localizable.strings'],
+        ['PKG_STRINGS_UNREADABLE', 'res/it.lproj/Localizable.strings'],
+        ['PKG_STRINGS_UNREADABLE', 'res/pt.lproj/Localizable.strings'],
+      ],
+    );
   });
 
   it('an expanded package: Resources/ and each component PackageInfo, as the .pkg would give them', () => {
@@ -70,19 +79,29 @@ describe('--resources: string tables for a bare Distribution', () => {
     });
     const dist = readDistribution(path.join(dir, 'Distribution'), { resourcesDir: dir });
     assert.equal(dist.title, 'Widget');
-    assert.deepEqual([dist.pkgRefs[0]!.version, dist.pkgRefs[0]!.installKBytes, dist.pkgRefs[0]!.component?.packageInfo], ['2.5.1', 12345, 'Widget Core.pkg/PackageInfo']);
+    assert.deepEqual(
+      [dist.pkgRefs[0]!.version, dist.pkgRefs[0]!.installKBytes, dist.pkgRefs[0]!.component?.packageInfo],
+      ['2.5.1', 12345, 'Widget Core.pkg/PackageInfo'],
+    );
     assert.deepEqual(dist.diagnostics, []);
   });
 
   it('an expanded package missing a component says so, as the .pkg reader does', () => {
     const dir = folder({ Distribution: LOCALIZED_DISTRIBUTION, 'Resources/en.lproj/Localizable.strings': EN_STRINGS });
     const dist = readDistribution(path.join(dir, 'Distribution'), { resourcesDir: dir });
-    assert.deepEqual(dist.diagnostics.map((d) => [d.code, d.args?.pkgRef]), [['PKG_REF_COMPONENT_MISSING', 'com.example.widget']]);
+    assert.deepEqual(
+      dist.diagnostics.map((d) => [d.code, d.args?.pkgRef]),
+      [['PKG_REF_COMPONENT_MISSING', 'com.example.widget']],
+    );
   });
 
   it('a component name that would leave the folder is never looked up', () => {
     const dir = folder({ 'en.lproj/Localizable.strings': EN_STRINGS });
-    const found = readResourcesDirectory(dir, [{ id: 'a', path: '#..%2F..%2Fetc' }, { id: 'b', path: '#..' }, { id: 'c', path: 'file:../x.pkg' }]);
+    const found = readResourcesDirectory(dir, [
+      { id: 'a', path: '#..%2F..%2Fetc' },
+      { id: 'b', path: '#..' },
+      { id: 'c', path: 'file:../x.pkg' },
+    ]);
     assert.equal(found.components.size, 0);
     assert.deepEqual(found.diagnostics, []);
   });
@@ -100,7 +119,10 @@ describe('--resources: string tables for a bare Distribution', () => {
     const pkg = tmp.write('o.pkg', writeXar(localizedMembers()));
     const dist = readDistribution(pkg, { resourcesDir: dir });
     assert.equal(dist.title, 'Override');
-    assert.deepEqual(dist.resources!.map((t) => t.language), ['en', 'fr', 'en']);
+    assert.deepEqual(
+      dist.resources!.map((t) => t.language),
+      ['en', 'fr', 'en'],
+    );
     assert.equal(dist.choices[1]!.title, 'Widget Core', 'the package table still answers the keys the folder lacks');
   });
 });

@@ -15,7 +15,9 @@ const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 describe('SimulatedRegistry', () => {
   it('IOService:/ is the platform expert device, with the profile’s properties over the derived model', () => {
     const r = new SimulatedRegistry(
-      profile({ ioregistry: [{ path: 'IOService:/', class: 'IOPlatformExpertDevice', properties: { 'board-id': 'Mac-06F11F11946D27C5', IOPlatformUUID: 'U' } }] }),
+      profile({
+        ioregistry: [{ path: 'IOService:/', class: 'IOPlatformExpertDevice', properties: { 'board-id': 'Mac-06F11F11946D27C5', IOPlatformUUID: 'U' } }],
+      }),
     );
     assert.deepEqual(r.fromPath('IOService:/'), { model: 'MacBookPro11,5', 'board-id': 'Mac-06F11F11946D27C5', IOPlatformUUID: 'U' });
     assert.deepEqual(r.fromPath('IODeviceTree:/'), r.fromPath('IOService:/'), 'the device tree root is the same entry');
@@ -38,14 +40,32 @@ describe('SimulatedRegistry', () => {
     );
     assert.deepEqual(r.fromPath('IOService:/'), { model: 'MacBookPro11,5' });
     const pci = r.matchingClass('IOPCIDevice');
-    assert.deepEqual(pci.map((e) => e.path), ['IOService:/PCI0@0/GFX0@0']);
-    assert.deepEqual(r.matchingClass('IOAccelerator').map((e) => e.path), ['IOService:/PCI0@0/GFX0@0/IntelAccelerator', 'IOService:/AGXAcceleratorG13G']);
-    assert.deepEqual(r.childrenOf('IOService:/').map((e) => e.class), ['AGXAcceleratorG13G']);
-    assert.deepEqual(r.childrenOf('IOService:/PCI0@0').map((e) => e.class), ['IOPCIDevice']);
-    assert.deepEqual(r.parentsOf('IOService:/AGXAcceleratorG13G').map((e) => e.class), ['IOPlatformExpertDevice']);
+    assert.deepEqual(
+      pci.map((e) => e.path),
+      ['IOService:/PCI0@0/GFX0@0'],
+    );
+    assert.deepEqual(
+      r.matchingClass('IOAccelerator').map((e) => e.path),
+      ['IOService:/PCI0@0/GFX0@0/IntelAccelerator', 'IOService:/AGXAcceleratorG13G'],
+    );
+    assert.deepEqual(
+      r.childrenOf('IOService:/').map((e) => e.class),
+      ['AGXAcceleratorG13G'],
+    );
+    assert.deepEqual(
+      r.childrenOf('IOService:/PCI0@0').map((e) => e.class),
+      ['IOPCIDevice'],
+    );
+    assert.deepEqual(
+      r.parentsOf('IOService:/AGXAcceleratorG13G').map((e) => e.class),
+      ['IOPlatformExpertDevice'],
+    );
     assert.deepEqual(r.parentsOf('IOService:/'), []);
     assert.equal(r.fromPath('IOService:/AGXAcceleratorG13G')?.['gpu-core-count'], 7);
-    assert.deepEqual(r.matchingName('GFX0').map((e) => e.class), ['IOPCIDevice']);
+    assert.deepEqual(
+      r.matchingName('GFX0').map((e) => e.class),
+      ['IOPCIDevice'],
+    );
   });
 
   it('inherited object members find nothing', () => {
@@ -70,7 +90,9 @@ describe('SimulatedRegistry', () => {
       if (p.arch === 'arm64') assert.match(String(root['target-type']), /^J\d+[a-z]*$/, p.id);
     }
     assert.equal(new SimulatedRegistry(builtin('macbookpro-15-mid2015-10.14.6')).fromPath('IOService:/')?.['board-id'], 'Mac-06F11F11946D27C5');
-    const uuids = builtins().filter((p) => p.extends === undefined).map((p) => new SimulatedRegistry(p).fromPath('IOService:/')?.IOPlatformUUID);
+    const uuids = builtins()
+      .filter((p) => p.extends === undefined)
+      .map((p) => new SimulatedRegistry(p).fromPath('IOService:/')?.IOPlatformUUID);
     assert.equal(new Set(uuids).size, uuids.length, 'each machine has its own UUID');
   });
 });

@@ -23,7 +23,12 @@ const CHUNK = 16_384;
 
 function chunkDigests(bytes: Buffer, size: number, algorithm: string): string[] {
   const out: string[] = [];
-  for (let at = 0; at < bytes.length; at += size) out.push(createHash(algorithm).update(bytes.subarray(at, at + size)).digest('hex'));
+  for (let at = 0; at < bytes.length; at += size)
+    out.push(
+      createHash(algorithm)
+        .update(bytes.subarray(at, at + size))
+        .digest('hex'),
+    );
   return out;
 }
 
@@ -62,17 +67,19 @@ describe('MDM InstallApplication manifest', () => {
     assert.deepEqual(built.hashes, chunkDigests(pkgBytes, CHUNK, 'md5'));
     assert.ok(built.hashes.length >= 4);
     assert.deepEqual(parse(built.text), {
-      items: [{
-        assets: [{ kind: 'software-package', 'md5-size': CHUNK, md5s: built.hashes, url: 'https://mdm.example.com/widget.pkg' }],
-        metadata: {
-          'bundle-identifier': 'com.example.widget.product',
-          'bundle-version': '2.5',
-          items: [{ 'bundle-identifier': 'com.example.widget', 'bundle-version': '2.5.1' }],
-          kind: 'software',
-          sizeInBytes: pkgBytes.length,
-          title: 'Widget',
+      items: [
+        {
+          assets: [{ kind: 'software-package', 'md5-size': CHUNK, md5s: built.hashes, url: 'https://mdm.example.com/widget.pkg' }],
+          metadata: {
+            'bundle-identifier': 'com.example.widget.product',
+            'bundle-version': '2.5',
+            items: [{ 'bundle-identifier': 'com.example.widget', 'bundle-version': '2.5.1' }],
+            kind: 'software',
+            sizeInBytes: pkgBytes.length,
+            title: 'Widget',
+          },
         },
-      }],
+      ],
     });
   });
 
@@ -108,7 +115,12 @@ describe('MDM InstallApplication manifest', () => {
     assert.equal(result.reason, 'chunk');
     assert.equal(result.chunkIndex, 2);
     assert.equal(result.expected, built.hashes[2]);
-    assert.equal(result.actual, createHash('md5').update(modified.subarray(2 * CHUNK, 3 * CHUNK)).digest('hex'));
+    assert.equal(
+      result.actual,
+      createHash('md5')
+        .update(modified.subarray(2 * CHUNK, 3 * CHUNK))
+        .digest('hex'),
+    );
     assert.match(result.message, /^chunk 2 \(bytes 32768–49151\) has md5 /);
   });
 
@@ -128,7 +140,10 @@ describe('MDM InstallApplication manifest', () => {
 
   it('prefers sha256s when a manifest has both', () => {
     const md5 = buildManifest(pkg, { url: 'u', chunkSize: CHUNK });
-    const both = md5.text.replace('<key>url</key>', `<key>sha256-size</key><integer>${CHUNK}</integer><key>sha256s</key><array><string>00</string></array><key>url</key>`);
+    const both = md5.text.replace(
+      '<key>url</key>',
+      `<key>sha256-size</key><integer>${CHUNK}</integer><key>sha256s</key><array><string>00</string></array><key>url</key>`,
+    );
     const result = checkManifest(both, pkg);
     assert.deepEqual(result.ok ? null : [result.hash, result.chunkIndex], ['sha256', 0]);
   });
@@ -138,7 +153,10 @@ describe('MDM InstallApplication manifest', () => {
     assert.throws(() => checkManifest('<plist><dict>', pkg), code('MANIFEST_INVALID'));
     assert.throws(() => checkManifest('<!DOCTYPE plist [<!ENTITY x "y">]><plist/>', pkg), code('MANIFEST_INVALID'));
     assert.throws(() => checkManifest('<plist><dict><key>items</key><array/></dict></plist>', pkg), code('MANIFEST_INVALID'));
-    const noHashes = checkManifest('<plist><dict><key>items</key><array><dict><key>assets</key><array><dict><key>kind</key><string>software-package</string></dict></array></dict></array></dict></plist>', pkg);
+    const noHashes = checkManifest(
+      '<plist><dict><key>items</key><array><dict><key>assets</key><array><dict><key>kind</key><string>software-package</string></dict></array></dict></array></dict></plist>',
+      pkg,
+    );
     assert.equal(noHashes.ok ? null : noHashes.reason, 'manifest');
     assert.throws(() => buildManifest(pkg, { url: 'u', chunkSize: 0 }), code('MANIFEST_CHUNK_SIZE_INVALID'));
     assert.throws(() => buildManifest(tmp.write('empty.pkg', Buffer.alloc(0)), { url: 'u' }), code('MANIFEST_PACKAGE_EMPTY'));

@@ -52,7 +52,10 @@ describe('product archives and component packages', () => {
     const { facts, diagnostics } = componentFactsByPkgRef(dist.pkgRefs, contents, 'widget.pkg');
     assert.deepEqual([...facts.keys()], ['com.example.widget']);
     assert.equal(facts.get('com.example.widget')!.installKBytes, 12345);
-    assert.deepEqual(diagnostics.map((d) => [d.code, d.args]), [['PKG_REF_COMPONENT_MISSING', { pkgRef: 'com.example.missing', url: '#Missing.pkg' }]]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.args]),
+      [['PKG_REF_COMPONENT_MISSING', { pkgRef: 'com.example.missing', url: '#Missing.pkg' }]],
+    );
   });
 
   it('reports an unreadable component PackageInfo and a damaged Distribution as diagnostics', () => {
@@ -76,7 +79,10 @@ describe('product archives and component packages', () => {
     damaged[damaged.length - 3] = 0x41;
     const archive = openXar(tmp.write('damaged.pkg', damaged));
     try {
-      assert.deepEqual(readPackageContents(archive).diagnostics.map((d) => d.code), ['PKG_MEMBER_CHECKSUM_MISMATCH']);
+      assert.deepEqual(
+        readPackageContents(archive).diagnostics.map((d) => d.code),
+        ['PKG_MEMBER_CHECKSUM_MISMATCH'],
+      );
     } finally {
       archive.close();
     }
@@ -87,8 +93,13 @@ describe('product archives and component packages', () => {
     assert.equal(contents.kind, 'component');
     if (contents.kind !== 'component') return;
     assert.deepEqual(contents.packageInfo, { ...WIDGET_INFO, path: 'PackageInfo' });
-    assert.deepEqual(contents.diagnostics.map((d) => d.code), ['PKG_COMPONENT_SYNTHESIZED']);
-    assert.equal(contents.distribution, `<?xml version="1.0" encoding="utf-8"?>
+    assert.deepEqual(
+      contents.diagnostics.map((d) => d.code),
+      ['PKG_COMPONENT_SYNTHESIZED'],
+    );
+    assert.equal(
+      contents.distribution,
+      `<?xml version="1.0" encoding="utf-8"?>
 <installer-gui-script minSpecVersion="1">
     <pkg-ref id="com.example.widget">
         <bundle-version>
@@ -108,10 +119,17 @@ describe('product archives and component packages', () => {
     <pkg-ref id="com.example.widget" version="2.5.1" onConclusion="RequireRestart" installKBytes="12345">#Widget Core.pkg</pkg-ref>
     <product id="com.example.widget" version="2.5.1"/>
 </installer-gui-script>
-`);
+`,
+    );
     const dist = parseDistribution(contents.distribution, contents.distributionName);
-    assert.deepEqual(dist.choices.map((c) => c.id), ['default', 'com.example.widget']);
-    assert.deepEqual(dist.pkgRefs.map((p) => [p.id, p.version, p.installKBytes, p.path, p.onConclusion]), [['com.example.widget', '2.5.1', 12345, '#Widget Core.pkg', 'RequireRestart']]);
+    assert.deepEqual(
+      dist.choices.map((c) => c.id),
+      ['default', 'com.example.widget'],
+    );
+    assert.deepEqual(
+      dist.pkgRefs.map((p) => [p.id, p.version, p.installKBytes, p.path, p.onConclusion]),
+      [['com.example.widget', '2.5.1', 12345, '#Widget Core.pkg', 'RequireRestart']],
+    );
     assert.deepEqual(dist.options.hostArchitectures, ['x86_64', 'arm64']);
   });
 
@@ -127,10 +145,22 @@ describe('product archives and component packages', () => {
   });
 
   it('refuses a xar archive that is not an installer package, and malformed PackageInfo', () => {
-    assert.throws(() => contentsOf([{ path: 'readme.txt', content: 'hi' }], 'other.xar'), (e: unknown) => e instanceof InputError && e.code === 'PKG_NOT_INSTALLER_PACKAGE');
-    assert.throws(() => contentsOf([{ path: 'PackageInfo', content: '<wrong/>' }], 'c.pkg'), (e: unknown) => e instanceof InputError && e.code === 'PKG_PACKAGEINFO_INVALID');
-    assert.throws(() => contentsOf([{ path: 'PackageInfo', content: '<!DOCTYPE x [<!ENTITY e "e">]><pkg-info/>' }], 'c.pkg'), (e: unknown) => e instanceof InputError && e.code === 'PKG_PACKAGEINFO_INVALID');
-    assert.throws(() => contentsOf([{ path: 'PackageInfo', content: Buffer.from([0x3c, 0xff]) }], 'c.pkg'), (e: unknown) => e instanceof InputError && e.code === 'PKG_PACKAGEINFO_INVALID');
+    assert.throws(
+      () => contentsOf([{ path: 'readme.txt', content: 'hi' }], 'other.xar'),
+      (e: unknown) => e instanceof InputError && e.code === 'PKG_NOT_INSTALLER_PACKAGE',
+    );
+    assert.throws(
+      () => contentsOf([{ path: 'PackageInfo', content: '<wrong/>' }], 'c.pkg'),
+      (e: unknown) => e instanceof InputError && e.code === 'PKG_PACKAGEINFO_INVALID',
+    );
+    assert.throws(
+      () => contentsOf([{ path: 'PackageInfo', content: '<!DOCTYPE x [<!ENTITY e "e">]><pkg-info/>' }], 'c.pkg'),
+      (e: unknown) => e instanceof InputError && e.code === 'PKG_PACKAGEINFO_INVALID',
+    );
+    assert.throws(
+      () => contentsOf([{ path: 'PackageInfo', content: Buffer.from([0x3c, 0xff]) }], 'c.pkg'),
+      (e: unknown) => e instanceof InputError && e.code === 'PKG_PACKAGEINFO_INVALID',
+    );
     assert.equal(parsePackageInfo(PACKAGE_INFO, 'PackageInfo').identifier, 'com.example.widget');
   });
 });

@@ -39,8 +39,14 @@ describe('signature facts', () => {
     const facts = factsOf(bytes);
     const toc = bytes.subarray(28, heapStartOf(bytes));
     assert.deepEqual(facts.checksum, {
-      algorithm: 'sha1', tocStyle: 'sha1', stylesAgree: true, offset: 0, size: 20,
-      stored: createHash('sha1').update(toc).digest('hex'), computed: createHash('sha1').update(toc).digest('hex'), matches: true,
+      algorithm: 'sha1',
+      tocStyle: 'sha1',
+      stylesAgree: true,
+      offset: 0,
+      size: 20,
+      stored: createHash('sha1').update(toc).digest('hex'),
+      computed: createHash('sha1').update(toc).digest('hex'),
+      matches: true,
     });
     assert.equal(facts.signed, false);
     assert.equal(facts.rsa, null);
@@ -65,8 +71,14 @@ describe('signature facts', () => {
     assert.equal(rsa.verified, true);
     assert.equal(rsa.problem, null);
     assert.equal(rsa.size, 256);
-    assert.deepEqual(rsa.certificates.map((c) => c.commonName), [LEAF_SUBJECT, 'Test Developer ID Certification Authority', 'Test Root CA']);
-    assert.deepEqual(rsa.certificates.map((c) => c.issuerCommonName), ['Test Developer ID Certification Authority', 'Test Root CA', 'Test Root CA']);
+    assert.deepEqual(
+      rsa.certificates.map((c) => c.commonName),
+      [LEAF_SUBJECT, 'Test Developer ID Certification Authority', 'Test Root CA'],
+    );
+    assert.deepEqual(
+      rsa.certificates.map((c) => c.issuerCommonName),
+      ['Test Developer ID Certification Authority', 'Test Root CA', 'Test Root CA'],
+    );
     const leaf = rsa.certificates[0]!;
     assert.equal(leaf.teamId, 'ABCDE12345');
     assert.equal(leaf.developerIdInstaller, true);
@@ -79,7 +91,10 @@ describe('signature facts', () => {
     assert.deepEqual(rsa.chain, {
       consistent: true,
       rootSelfSigned: true,
-      links: [{ from: 0, to: 1, namesMatch: true, signatureVerifies: true }, { from: 1, to: 2, namesMatch: true, signatureVerifies: true }],
+      links: [
+        { from: 0, to: 1, namesMatch: true, signatureVerifies: true },
+        { from: 1, to: 2, namesMatch: true, signatureVerifies: true },
+      ],
     });
     const cms = facts.cms!;
     assert.equal(cms.style, 'CMS');
@@ -95,10 +110,16 @@ describe('signature facts', () => {
   it('reports certificate validity against the given now, without changing the verdict', () => {
     const later = new Date(NOW.getTime() + 2 * 365 * 86400_000);
     const facts = factsOf(signed(), later);
-    assert.deepEqual(facts.rsa!.certificates.map((c) => c.validAtNow), [false, true, true]);
+    assert.deepEqual(
+      facts.rsa!.certificates.map((c) => c.validAtNow),
+      [false, true, true],
+    );
     assert.equal(facts.status, 'verified');
     const before = factsOf(signed(), new Date('2001-01-01T00:00:00Z'));
-    assert.deepEqual(before.rsa!.certificates.map((c) => c.validAtNow), [false, false, false]);
+    assert.deepEqual(
+      before.rsa!.certificates.map((c) => c.validAtNow),
+      [false, false, false],
+    );
   });
 
   it('verifies sha256 TOC checksums and CMS blobs with sha256 digests', () => {
@@ -120,7 +141,10 @@ describe('signature facts', () => {
     assert.equal(facts.cms!.verified, true);
     assert.equal(facts.status, 'invalid');
     assert.deepEqual(facts.problems, ['the stored TOC checksum does not match the table of contents']);
-    assert.deepEqual(signatureDiagnostics(facts, 'w.pkg').map((d) => d.code), ['PKG_TOC_CHECKSUM_MISMATCH']);
+    assert.deepEqual(
+      signatureDiagnostics(facts, 'w.pkg').map((d) => d.code),
+      ['PKG_TOC_CHECKSUM_MISMATCH'],
+    );
   });
 
   it('tampered stored checksum: checksum, RSA and CMS all fail', () => {
@@ -134,7 +158,10 @@ describe('signature facts', () => {
     assert.equal(facts.cms!.verified, false);
     assert.equal(facts.cms!.messageDigestMatches, false);
     assert.equal(facts.status, 'invalid');
-    assert.deepEqual(signatureDiagnostics(facts, 'w.pkg').map((d) => d.code), ['PKG_TOC_CHECKSUM_MISMATCH', 'PKG_SIGNATURE_INVALID', 'PKG_SIGNATURE_INVALID']);
+    assert.deepEqual(
+      signatureDiagnostics(facts, 'w.pkg').map((d) => d.code),
+      ['PKG_TOC_CHECKSUM_MISMATCH', 'PKG_SIGNATURE_INVALID', 'PKG_SIGNATURE_INVALID'],
+    );
   });
 
   it('tampered signature bytes: RSA fails, the checksum still matches', () => {

@@ -70,7 +70,7 @@ export function writeXar(files: XarFileSpec[], options: XarWriteOptions = {}): B
   const algorithm = options.headerChecksumName ?? options.checksum ?? 'sha1';
   const digestLength = DIGEST_LENGTH[algorithm] ?? 32;
   const sign = options.sign;
-  const signatureSize = sign ? (createPrivateKey(sign.key).asymmetricKeyDetails!.modulusLength! / 8) : 0;
+  const signatureSize = sign ? createPrivateKey(sign.key).asymmetricKeyDetails!.modulusLength! / 8 : 0;
   const cmsReserve = sign?.cms ? (sign.cmsReserve ?? 8192) : 0;
 
   // Heap prefix: checksum, RSA signature, CMS; then the files.
@@ -96,7 +96,9 @@ export function writeXar(files: XarFileSpec[], options: XarWriteOptions = {}): B
     const spec = node.spec;
     const id = nextId++;
     const stored = spec?.rawName ?? node.name;
-    const nameXml = spec?.base64Name ? `<name enctype="base64">${Buffer.from(stored).toString('base64')}</name>` : `<name>${escape(stored)}</name><name>${escape(stored)}</name>`;
+    const nameXml = spec?.base64Name
+      ? `<name enctype="base64">${Buffer.from(stored).toString('base64')}</name>`
+      : `<name>${escape(stored)}</name><name>${escape(stored)}</name>`;
     if (!spec || spec.content === undefined) {
       const inner = node.children.map((c) => fileXml(c, `${indent} `)).join('');
       return `${indent}<file id="${id}">${nameXml}<type>directory</type>\n${inner}${indent}</file>\n`;
@@ -108,10 +110,14 @@ export function writeXar(files: XarFileSpec[], options: XarWriteOptions = {}): B
     const offset = heapOffset;
     heapOffset += stored2.length;
     blobs.push(stored2);
-    const checksums = spec.checksums === false ? '' :
-      `<extracted-checksum style="sha1">${sha1(content)}</extracted-checksum><archived-checksum style="sha1">${sha1(stored2)}</archived-checksum>`;
-    return `${indent}<file id="${id}">${nameXml}<type>file</type><data><length>${stored2.length}</length><offset>${offset}</offset>` +
-      `<size>${spec.declaredSize ?? content.length}</size><encoding style="${style}"/>${checksums}</data></file>\n`;
+    const checksums =
+      spec.checksums === false
+        ? ''
+        : `<extracted-checksum style="sha1">${sha1(content)}</extracted-checksum><archived-checksum style="sha1">${sha1(stored2)}</archived-checksum>`;
+    return (
+      `${indent}<file id="${id}">${nameXml}<type>file</type><data><length>${stored2.length}</length><offset>${offset}</offset>` +
+      `<size>${spec.declaredSize ?? content.length}</size><encoding style="${style}"/>${checksums}</data></file>\n`
+    );
   };
   const filesXml = root.children.map((c) => fileXml(c, '  ')).join('');
 
@@ -134,7 +140,9 @@ export function writeXar(files: XarFileSpec[], options: XarWriteOptions = {}): B
   const checksum = algorithm === 'none' ? Buffer.alloc(0) : createHash(algorithm).update(toc).digest();
   const prefix: Buffer[] = [checksum];
   if (sign) {
-    prefix.push(privateEncrypt({ key: sign.key, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([Buffer.from(DIGEST_INFO[algorithm]!, 'hex'), checksum])));
+    prefix.push(
+      privateEncrypt({ key: sign.key, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([Buffer.from(DIGEST_INFO[algorithm]!, 'hex'), checksum])),
+    );
     if (sign.cms) {
       const cms = sign.cms(checksum);
       if (cms.length > cmsReserve) throw new Error(`CMS blob of ${cms.length} bytes does not fit ${cmsReserve}`);

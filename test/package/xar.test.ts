@@ -49,12 +49,29 @@ describe('xar reader: well-formed archives', () => {
     const file = build();
     withArchive(file, (archive) => {
       assert.deepEqual(archive.header, {
-        size: 28, version: 1, tocCompressedLength: archive.tocCompressed.length, tocLength: Buffer.byteLength(archive.tocXml), checksumAlgorithmId: 1, checksumAlgorithm: 'sha1',
+        size: 28,
+        version: 1,
+        tocCompressedLength: archive.tocCompressed.length,
+        tocLength: Buffer.byteLength(archive.tocXml),
+        checksumAlgorithmId: 1,
+        checksumAlgorithm: 'sha1',
       });
-      assert.deepEqual([...archive.entries.keys()], [
-        'Distribution', 'Resources', 'Resources/en.lproj', 'Resources/en.lproj/Localizable.strings', 'Resources/en.lproj/License.rtf',
-        'Resources/fr.lproj', 'Resources/fr.lproj/Localizable.strings', 'Widget Core.pkg', 'Widget Core.pkg/PackageInfo', 'Widget Core.pkg/Bom', 'Widget Core.pkg/Payload',
-      ]);
+      assert.deepEqual(
+        [...archive.entries.keys()],
+        [
+          'Distribution',
+          'Resources',
+          'Resources/en.lproj',
+          'Resources/en.lproj/Localizable.strings',
+          'Resources/en.lproj/License.rtf',
+          'Resources/fr.lproj',
+          'Resources/fr.lproj/Localizable.strings',
+          'Widget Core.pkg',
+          'Widget Core.pkg/PackageInfo',
+          'Widget Core.pkg/Bom',
+          'Widget Core.pkg/Payload',
+        ],
+      );
       assert.equal(archive.get('Resources')!.type, 'directory');
       const dist = archive.readMember('Distribution');
       assert.equal(dist.bytes.toString('utf8'), DISTRIBUTION);
@@ -65,14 +82,23 @@ describe('xar reader: well-formed archives', () => {
       const payload = archive.readMember('Widget Core.pkg/Payload');
       assert.deepEqual(payload.bytes, Buffer.alloc(3000, 7));
       assert.equal(archive.get('Widget Core.pkg/Payload')!.data!.encoding, 'application/octet-stream');
-      assert.deepEqual(archive.files().map((e) => e.path).slice(0, 2), ['Distribution', 'Resources/en.lproj/Localizable.strings']);
+      assert.deepEqual(
+        archive
+          .files()
+          .map((e) => e.path)
+          .slice(0, 2),
+        ['Distribution', 'Resources/en.lproj/Localizable.strings'],
+      );
     });
     assert.equal(isXarMagic(readFileSync(file)), true);
     assert.equal(isXarMagic(Buffer.from('<?xml')), false);
   });
 
   it('takes the first of repeated <name> elements and decodes base64 names', () => {
-    const file = build([{ path: 'Résumé.txt', content: 'x', base64Name: true }, { path: 'Distribution', content: 'd' }]);
+    const file = build([
+      { path: 'Résumé.txt', content: 'x', base64Name: true },
+      { path: 'Distribution', content: 'd' },
+    ]);
     withArchive(file, (archive) => assert.deepEqual([...archive.entries.keys()], ['Résumé.txt', 'Distribution']));
   });
 
@@ -133,7 +159,10 @@ describe('xar reader: well-formed archives', () => {
         assert.deepEqual(Buffer.concat(chunks), archive.readMember(member).bytes);
         assert.equal(copy.bytesWritten, Buffer.concat(chunks).length);
       }
-      await assert.rejects(archive.copyMember('Distribution', new PassThrough(), { maxBytes: 10 }), (e: unknown) => e instanceof InputError && e.code === 'XAR_TOO_LARGE');
+      await assert.rejects(
+        archive.copyMember('Distribution', new PassThrough(), { maxBytes: 10 }),
+        (e: unknown) => e instanceof InputError && e.code === 'XAR_TOO_LARGE',
+      );
     } finally {
       archive.close();
     }
@@ -153,8 +182,12 @@ describe('xar reader: well-formed archives', () => {
 
   it('opens a sparse 64 GiB archive without reading its payload, and refuses to load the payload into memory', () => {
     const file = build([{ path: 'Distribution', content: DISTRIBUTION }], {
-      editToc: (xml) => xml.replace('</toc>', '<file id="99"><name>Payload</name><type>file</type><data><offset>100000</offset><length>68719476736</length>' +
-        '<size>68719476736</size><encoding style="application/octet-stream"/></data></file></toc>'),
+      editToc: (xml) =>
+        xml.replace(
+          '</toc>',
+          '<file id="99"><name>Payload</name><type>file</type><data><offset>100000</offset><length>68719476736</length>' +
+            '<size>68719476736</size><encoding style="application/octet-stream"/></data></file></toc>',
+        ),
     });
     const heapStart = heapStartOf(readFileSync(file));
     const fd = openSync(file, 'r+');
@@ -239,14 +272,27 @@ describe('xar reader: corrupt and hostile archives', () => {
   });
 
   it('refuses duplicate paths', () => {
-    rejects(() => openXar(build([{ path: 'Distribution', content: 'a' }, { path: 'Distribution', content: 'b' }])), 'XAR_DUPLICATE_PATH');
+    rejects(
+      () =>
+        openXar(
+          build([
+            { path: 'Distribution', content: 'a' },
+            { path: 'Distribution', content: 'b' },
+          ]),
+        ),
+      'XAR_DUPLICATE_PATH',
+    );
   });
 
   it('refuses deep nesting and too many entries without recursing', () => {
     const deep = '<file><name>d</name><type>directory</type>'.repeat(5000) + '</file>'.repeat(5000);
     rejects(() => openXar(build([{ path: 'Distribution', content: 'd' }], { editToc: (xml) => xml.replace('</toc>', `${deep}</toc>`) })), 'XAR_TOO_LARGE');
     const long = '<file><name>' + 'n'.repeat(200) + '</name><type>directory</type>';
-    rejects(() => openXar(build([{ path: 'Distribution', content: 'd' }], { editToc: (xml) => xml.replace('</toc>', `${long.repeat(6)}${'</file>'.repeat(6)}</toc>`) })), 'XAR_TOO_LARGE');
+    rejects(
+      () =>
+        openXar(build([{ path: 'Distribution', content: 'd' }], { editToc: (xml) => xml.replace('</toc>', `${long.repeat(6)}${'</file>'.repeat(6)}</toc>`) })),
+      'XAR_TOO_LARGE',
+    );
     const many = Array.from({ length: 60 }, (_, i) => `<file><name>f${i}</name><type>file</type></file>`).join('');
     const file = build([], { editToc: (xml) => xml.replace('</toc>', `${many}</toc>`) });
     rejects(() => XarArchive.open(file, { maxEntries: 50 }), 'XAR_TOO_LARGE');
@@ -254,26 +300,62 @@ describe('xar reader: corrupt and hostile archives', () => {
 
   it('refuses negative, malformed, out-of-range and overlapping heap offsets', () => {
     const editFirstOffset = (replacement: string) => (xml: string) => xml.replace(/<offset>(\d+)<\/offset>/, replacement);
-    rejects(() => openXar(build([{ path: 'Distribution', content: 'd' }], { checksum: 'none', editToc: editFirstOffset('<offset>-5</offset>') })), 'XAR_TOC_INVALID');
-    rejects(() => openXar(build([{ path: 'Distribution', content: 'd' }], { checksum: 'none', editToc: editFirstOffset('<offset>0x10</offset>') })), 'XAR_TOC_INVALID');
-    rejects(() => openXar(build([{ path: 'Distribution', content: 'd' }], { checksum: 'none', editToc: editFirstOffset('<offset>99999999999999999999</offset>') })), 'XAR_TOC_INVALID');
-    rejects(() => openXar(build([{ path: 'Distribution', content: 'd' }], { checksum: 'none', editToc: editFirstOffset('<offset>999999999</offset>') })), 'XAR_TRUNCATED');
-    rejects(() => openXar(build([{ path: 'Distribution', content: 'd' }], { checksum: 'none', editToc: (xml) => xml.replace(/<offset>0<\/offset>/, '') })), 'XAR_TOC_INVALID');
+    rejects(
+      () => openXar(build([{ path: 'Distribution', content: 'd' }], { checksum: 'none', editToc: editFirstOffset('<offset>-5</offset>') })),
+      'XAR_TOC_INVALID',
+    );
+    rejects(
+      () => openXar(build([{ path: 'Distribution', content: 'd' }], { checksum: 'none', editToc: editFirstOffset('<offset>0x10</offset>') })),
+      'XAR_TOC_INVALID',
+    );
+    rejects(
+      () => openXar(build([{ path: 'Distribution', content: 'd' }], { checksum: 'none', editToc: editFirstOffset('<offset>99999999999999999999</offset>') })),
+      'XAR_TOC_INVALID',
+    );
+    rejects(
+      () => openXar(build([{ path: 'Distribution', content: 'd' }], { checksum: 'none', editToc: editFirstOffset('<offset>999999999</offset>') })),
+      'XAR_TRUNCATED',
+    );
+    rejects(
+      () => openXar(build([{ path: 'Distribution', content: 'd' }], { checksum: 'none', editToc: (xml) => xml.replace(/<offset>0<\/offset>/, '') })),
+      'XAR_TOC_INVALID',
+    );
     // The second file's data starts inside the first's.
     const overlapping = (xml: string) => {
       let n = 0;
       return xml.replace(/<offset>(\d+)<\/offset>/g, (m, v: string) => (n++ === 2 ? `<offset>${Number(v) - 3}</offset>` : m));
     };
-    rejects(() => openXar(build([{ path: 'A', content: 'aaaaaaaaaa', encoding: 'none' }, { path: 'B', content: 'bbbbbbbbbb', encoding: 'none' }], { editToc: overlapping })), 'XAR_TOC_INVALID');
+    rejects(
+      () =>
+        openXar(
+          build(
+            [
+              { path: 'A', content: 'aaaaaaaaaa', encoding: 'none' },
+              { path: 'B', content: 'bbbbbbbbbb', encoding: 'none' },
+            ],
+            { editToc: overlapping },
+          ),
+        ),
+      'XAR_TOC_INVALID',
+    );
     // Identical ranges are legal (xar may store identical files once).
     const shared = (xml: string) => {
       let n = 0;
       let first = '';
       return xml.replace(/<offset>(\d+)<\/offset>/g, (m) => (n++ === 1 ? ((first = m), m) : n === 3 ? first : m));
     };
-    withArchive(build([{ path: 'A', content: 'same', encoding: 'none' }, { path: 'B', content: 'same', encoding: 'none' }], { editToc: shared }), (archive) => {
-      assert.equal(archive.readMember('B').bytes.toString(), 'same');
-    });
+    withArchive(
+      build(
+        [
+          { path: 'A', content: 'same', encoding: 'none' },
+          { path: 'B', content: 'same', encoding: 'none' },
+        ],
+        { editToc: shared },
+      ),
+      (archive) => {
+        assert.equal(archive.readMember('B').bytes.toString(), 'same');
+      },
+    );
   });
 
   it('guards member reads: compression bombs, huge declared sizes, unsupported encodings', () => {

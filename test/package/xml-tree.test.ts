@@ -6,7 +6,11 @@ import { child, descendants, parseXmlTree, type XmlTreeOptions } from '../../src
 const OPTIONS: XmlTreeOptions = { what: 'doc', code: 'BAD', tooLargeCode: 'BIG', maxDepth: 32, maxElements: 100_000 };
 
 function fails(text: string, code = 'BAD', options: Partial<XmlTreeOptions> = {}): void {
-  assert.throws(() => parseXmlTree(text, { ...OPTIONS, ...options }), (e: unknown) => e instanceof InputError && e.code === code && !e.message.includes('\n'), text.slice(0, 60));
+  assert.throws(
+    () => parseXmlTree(text, { ...OPTIONS, ...options }),
+    (e: unknown) => e instanceof InputError && e.code === code && !e.message.includes('\n'),
+    text.slice(0, 60),
+  );
 }
 
 function timed(fn: () => void): number {
@@ -17,9 +21,18 @@ function timed(fn: () => void): number {
 
 describe('xml-tree: the reader for XML inside packages', () => {
   it('reads elements, attributes, text, CDATA and the predefined entities', () => {
-    const root = parseXmlTree(`<?xml version="1.0"?>\n<!-- c --><a x='1' y="&lt;&#65;&#x42;&quot;"><b>t&amp;u<![CDATA[<raw & text>]]></b><ns:c/>tail</a>\n`, OPTIONS);
+    const root = parseXmlTree(
+      `<?xml version="1.0"?>\n<!-- c --><a x='1' y="&lt;&#65;&#x42;&quot;"><b>t&amp;u<![CDATA[<raw & text>]]></b><ns:c/>tail</a>\n`,
+      OPTIONS,
+    );
     assert.equal(root.name, 'a');
-    assert.deepEqual([...root.attributes], [['x', '1'], ['y', '<AB"']]);
+    assert.deepEqual(
+      [...root.attributes],
+      [
+        ['x', '1'],
+        ['y', '<AB"'],
+      ],
+    );
     assert.equal(child(root, 'b')!.text, 't&u<raw & text>');
     assert.equal(child(root, 'c')!.name, 'ns:c');
     assert.equal(root.text, 'tail');

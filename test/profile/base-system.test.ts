@@ -12,7 +12,19 @@ import type { Profile, RunningApplication } from '../../src/profile/index.js';
 import { validateProfileData } from '../../src/profile/index.js';
 import { builtin, builtins, minimalProfile, tempDir } from './fixtures.js';
 
-const DOCUMENTED_KEYS = ['PSN', 'Parent PSN', 'FileType', 'FileCreator', 'BundlePath', 'pid', 'LSBackgroundOnly', 'LSUIElement', 'IsHiddenAttr', 'RequiresClassic', 'RequiresCarbon'];
+const DOCUMENTED_KEYS = [
+  'PSN',
+  'Parent PSN',
+  'FileType',
+  'FileCreator',
+  'BundlePath',
+  'pid',
+  'LSBackgroundOnly',
+  'LSUIElement',
+  'IsHiddenAttr',
+  'RequiresClassic',
+  'RequiresCarbon',
+];
 
 function files(p: Profile): SimulatedFiles {
   return new SimulatedFiles(withBaseSystem(p));
@@ -40,7 +52,9 @@ describe('base-system layers (profiles/base-system)', () => {
 
   it('every layer validates against profiles/base-system/schema.json, with its id as file name', () => {
     const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
-    const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(path.join(dir, 'schema.json'), 'utf8')) as object);
+    const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(
+      JSON.parse(readFileSync(path.join(dir, 'schema.json'), 'utf8')) as object,
+    );
     assert.ok(names.length >= 10, `only ${names.length} layers`);
     for (const name of names) {
       const data = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as { id: string; appliesTo: string; $schema: string };
@@ -97,7 +111,19 @@ describe('withBaseSystem on the built-in profiles', () => {
   it('every OS has /bin/sh, /bin/bash, Safari, the Finder, the Dock and the standard folders', () => {
     for (const p of builtins()) {
       const f = files(p);
-      for (const file of ['/bin/sh', '/bin/bash', '/usr/bin/perl', '/usr/sbin/installer', '/Library/Application Support', '/Users/Shared', '/System/Library/Extensions', '/var/db', '/private/var/root', '/etc/hosts', '/tmp']) {
+      for (const file of [
+        '/bin/sh',
+        '/bin/bash',
+        '/usr/bin/perl',
+        '/usr/sbin/installer',
+        '/Library/Application Support',
+        '/Users/Shared',
+        '/System/Library/Extensions',
+        '/var/db',
+        '/private/var/root',
+        '/etc/hosts',
+        '/tmp',
+      ]) {
         assert.ok(f.exists(file), `${p.id}: ${file}`);
       }
       assert.equal(f.bundle('/Applications/Safari.app')?.CFBundleIdentifier, 'com.apple.Safari', p.id);
@@ -164,7 +190,8 @@ describe('withBaseSystem on the built-in profiles', () => {
 
   it("each user's home folder exists, from HOME, USER and SUDO_USER", () => {
     const gui = files(builtin('macbookpro-16-2019-15.7.1'));
-    for (const dir of ['/Users/admin', '/Users/admin/Library/Application Support', '/Users/admin/Desktop', '/users/ADMIN/library']) assert.ok(gui.exists(dir), dir);
+    for (const dir of ['/Users/admin', '/Users/admin/Library/Application Support', '/Users/admin/Desktop', '/users/ADMIN/library'])
+      assert.ok(gui.exists(dir), dir);
     assert.ok(!gui.exists('/Users/root'));
     const cli = files(builtin('macbookpro-16-2019-15.7.1-cli'));
     for (const dir of ['/var/root', '/var/root/Library/Preferences', '/private/var/root/Library', '/Users/admin/Library']) assert.ok(cli.exists(dir), dir);
@@ -176,7 +203,10 @@ describe('withBaseSystem on the built-in profiles', () => {
     for (const p of gui) {
       const apps = withBaseSystem(p).applications ?? [];
       for (const id of ['com.apple.finder', 'com.apple.dock', 'com.apple.systemuiserver', 'com.apple.loginwindow']) {
-        assert.ok(apps.some((a) => a.CFBundleIdentifier === id), `${p.id}: ${id}`);
+        assert.ok(
+          apps.some((a) => a.CFBundleIdentifier === id),
+          `${p.id}: ${id}`,
+        );
       }
       for (const a of apps) for (const key of DOCUMENTED_KEYS) assert.notEqual(a[key], undefined, `${p.id}: ${a.CFBundleIdentifier}.${key}`);
       assert.equal(new Set(apps.map((a) => a.PSN)).size, apps.length, `${p.id}: PSNs are distinct`);
@@ -263,7 +293,14 @@ describe('withBaseSystem rules', () => {
 
   it('a case-sensitive volume is looked up case-sensitively', () => {
     const p = makeProfile({
-      volumes: [{ mountpoint: '/', availableKilobytes: 1, caseSensitive: true, systemVersion: { ProductName: 'macOS', ProductVersion: '14.0', ProductBuildVersion: '23A344' } }],
+      volumes: [
+        {
+          mountpoint: '/',
+          availableKilobytes: 1,
+          caseSensitive: true,
+          systemVersion: { ProductName: 'macOS', ProductVersion: '14.0', ProductBuildVersion: '23A344' },
+        },
+      ],
     });
     const f = files(p);
     assert.ok(f.exists('/Applications/Safari.app'));
@@ -313,9 +350,18 @@ describe('loadBaseSystems', () => {
     const dir = write({ 'b.json': layer('b', '>=11'), 'a.json': { ...layer('a', '>=10.5 <11'), files: { '/x': { type: 'file' } } }, 'schema.json': '{}' });
     const layers = loadBaseSystems(dir);
     assert.equal(loadBaseSystems(dir), layers);
-    assert.deepEqual(layers.map((l) => l.layer.id), ['a', 'b']);
-    assert.deepEqual(layersFor('10.9.5', layers).map((l) => l.layer.id), ['a']);
-    assert.deepEqual(layersFor('26.0', layers).map((l) => l.layer.id), ['b']);
+    assert.deepEqual(
+      layers.map((l) => l.layer.id),
+      ['a', 'b'],
+    );
+    assert.deepEqual(
+      layersFor('10.9.5', layers).map((l) => l.layer.id),
+      ['a'],
+    );
+    assert.deepEqual(
+      layersFor('26.0', layers).map((l) => l.layer.id),
+      ['b'],
+    );
     assert.deepEqual(layersFor('not a version', layers), []);
     assert.ok(Object.isFrozen(layers[0]!.layer.files));
   });
@@ -334,6 +380,9 @@ describe('loadBaseSystems', () => {
       );
     }
     assert.throws(() => loadBaseSystems(write({ 'a.json': '{' })), InputError);
-    assert.throws(() => loadBaseSystems(path.join(write({}), 'missing')), (e: unknown) => e instanceof InputError && e.code === 'FILE_UNREADABLE');
+    assert.throws(
+      () => loadBaseSystems(path.join(write({}), 'missing')),
+      (e: unknown) => e instanceof InputError && e.code === 'FILE_UNREADABLE',
+    );
   });
 });

@@ -35,10 +35,12 @@ describe('built-in profiles', () => {
   });
 
   it('spans every macOS major from 10.5 to 26', () => {
-    const majors = new Set(builtins().map((p) => {
-      const v = version(p);
-      return v.major === 10 ? `10.${v.minor}` : String(v.major);
-    }));
+    const majors = new Set(
+      builtins().map((p) => {
+        const v = version(p);
+        return v.major === 10 ? `10.${v.minor}` : String(v.major);
+      }),
+    );
     const wanted = ['10.5', '10.6', '10.7', '10.8', '10.9', '10.10', '10.11', '10.12', '10.13', '10.14', '10.15', '11', '12', '13', '14', '15', '26'];
     for (const major of wanted) assert.ok(majors.has(major), `no profile runs macOS ${major}`);
   });
@@ -50,14 +52,21 @@ describe('built-in profiles', () => {
 
   it('has Rosetta installed on every arm64 profile except the deliberate ones', () => {
     const arm = builtins().filter((p) => p.arch === 'arm64');
-    const without = arm.filter((p) => p.rosetta?.installed !== true).map((p) => p.id).sort();
+    const without = arm
+      .filter((p) => p.rosetta?.installed !== true)
+      .map((p) => p.id)
+      .sort();
     assert.deepEqual(without, [...NO_ROSETTA_IDS].sort());
     for (const p of arm) assert.ok(p.rosetta, `${p.id} has rosetta facts`);
     for (const p of builtins().filter((q) => q.arch !== 'arm64')) assert.equal(p.rosetta, undefined, p.id);
   });
 
   it('covers Intel on macOS 11, 12, 14 and 15, i386 and ppc', () => {
-    const intelMajors = new Set(builtins().filter((p) => p.arch === 'x86_64').map((p) => version(p).major));
+    const intelMajors = new Set(
+      builtins()
+        .filter((p) => p.arch === 'x86_64')
+        .map((p) => version(p).major),
+    );
     for (const major of [11, 12, 14, 15]) assert.ok(intelMajors.has(major), `no Intel profile on ${major}`);
     assert.ok(builtins().some((p) => p.arch === 'i386'));
     assert.ok(builtins().some((p) => p.arch === 'ppc'));
@@ -165,7 +174,10 @@ describe('built-in profiles', () => {
 
   it('has the scenario profiles the simulator tests need', () => {
     const external = builtins().filter((p) => p.volumes.some((v) => v.mountpoint !== '/' && v.systemVersion === null));
-    assert.deepEqual(external.map((p) => p.id), ['macmini-2018-14.8.3']);
+    assert.deepEqual(
+      external.map((p) => p.id),
+      ['macmini-2018-14.8.3'],
+    );
     assert.equal(external[0]!.volumes[1]!.mountpoint, '/Volumes/External');
 
     const upgrade = builtin('macbookair-m1-2020-12.7.6-example-app-1.0');
@@ -182,10 +194,16 @@ describe('built-in profiles', () => {
     assert.equal(upgrade.extends, 'macbookair-m1-2020-12.7.6');
     assert.equal(upgrade.sysctl['hw.memsize'], builtin('macbookair-m1-2020-12.7.6').sysctl['hw.memsize']);
 
-    const cli = builtins().filter((p) => p.launch?.mode === 'cli').map((p) => p.id).sort();
+    const cli = builtins()
+      .filter((p) => p.launch?.mode === 'cli')
+      .map((p) => p.id)
+      .sort();
     assert.deepEqual(cli, ['macbookpro-16-2019-15.7.1-cli', 'macmini-m4-2024-26.5.2-rosetta-shell']);
     const shell = builtins().filter((p) => p.launch?.rosettaShell === true);
-    assert.deepEqual(shell.map((p) => p.id), ['macmini-m4-2024-26.5.2-rosetta-shell']);
+    assert.deepEqual(
+      shell.map((p) => p.id),
+      ['macmini-m4-2024-26.5.2-rosetta-shell'],
+    );
     assert.equal(shell[0]!.arch, 'arm64');
     assert.equal(shell[0]!.rosetta?.installed, true);
 

@@ -63,7 +63,7 @@ describe('built-in sysctl data', () => {
     }
   });
 
-  it("each Intel profile has exactly the x86 hw.optional names its kernel registers", () => {
+  it('each Intel profile has exactly the x86 hw.optional names its kernel registers', () => {
     for (const p of intel()) {
       const major = Number(String(p.sysctl['kern.osrelease']).split('.')[0]);
       const names = Object.keys(p.sysctl)
@@ -115,7 +115,8 @@ describe('the Rosetta 2 view of every Apple-silicon profile', () => {
       assert.equal(view['hw.optional.avx2_0'], 0, p.id);
       assert.equal(view['machdep.cpu.family'], 6, p.id);
       // "sysctl: unknown oid 'machdep.cpu.vendor'" under Rosetta 2 (spack issue 30076, archspec issue 76).
-      for (const absent of ['machdep.cpu.vendor', 'machdep.cpu.model', 'machdep.cpu.leaf7_features']) assert.equal(view[absent], undefined, `${p.id}: ${absent}`);
+      for (const absent of ['machdep.cpu.vendor', 'machdep.cpu.model', 'machdep.cpu.leaf7_features'])
+        assert.equal(view[absent], undefined, `${p.id}: ${absent}`);
       assert.match(String(view['machdep.cpu.brand_string']), /^Apple M\d/, `${p.id}: the brand string stays the real chip`);
     }
   });

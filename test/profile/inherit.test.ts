@@ -67,7 +67,14 @@ describe('resolveInheritance', () => {
       { data: child, source: 'c.json' },
       { data: parent, source: 'p.json' },
     ]);
-    assert.deepEqual(out.map((o) => [o.profile.id, o.source]), [['grandchild', 'g.json'], ['child', 'c.json'], ['parent', 'p.json']]);
+    assert.deepEqual(
+      out.map((o) => [o.profile.id, o.source]),
+      [
+        ['grandchild', 'g.json'],
+        ['child', 'c.json'],
+        ['parent', 'p.json'],
+      ],
+    );
     assert.deepEqual(out[0]!.profile.env, { USER: 'root', HOME: '/Users/admin', LANG: 'de_DE.UTF-8' });
     assert.deepEqual([parent, child, grandchild], before);
     (out[0]!.profile.env as Record<string, string>).USER = 'changed';

@@ -100,7 +100,10 @@ describe('applyOverrides (--set)', () => {
 
   it('volume systemVersion=null makes an OS-less volume; [n]=null drops a volume; [len]={...} appends one', () => {
     const p = apply(INTEL_TWO_VOLUMES, 'volumes[1]=null', 'volumes[1]={"mountpoint":"/Volumes/USB","availableKilobytes":5}');
-    assert.deepEqual(p.volumes.map((v) => v.mountpoint), ['/', '/Volumes/USB']);
+    assert.deepEqual(
+      p.volumes.map((v) => v.mountpoint),
+      ['/', '/Volumes/USB'],
+    );
     const q = apply(INTEL_TWO_VOLUMES, 'volumes[1].systemVersion=null', 'volumes[1].name=Backup');
     assert.equal(q.volumes[1]!.systemVersion, null);
     assert.equal(q.volumes[1]!.name, 'Backup');
@@ -123,8 +126,18 @@ describe('applyOverrides (--set)', () => {
     [M1, 'launch.rosettaShell=yes', 'launch.rosettaShell=yes: expected boolean', 'OVERRIDE_VALUE_INVALID'],
     [M1, 'arch=sparc', 'arch=sparc: expected one of "ppc", "i386", "x86_64", "arm64"', 'OVERRIDE_VALUE_INVALID'],
     [M1, 'name=null', 'name=null: name is required and cannot be removed', 'OVERRIDE_VALUE_INVALID'],
-    [M1, 'volumes[1].availableKilobytes=1000', 'volumes[1].availableKilobytes=1000: volumes[1] does not exist (the list has 1 element', 'OVERRIDE_UNKNOWN_PATH'],
-    [M1, 'volumes[5]={"mountpoint":"/x","availableKilobytes":1}', 'volumes[5]={"mountpoint":"/x","availableKilobytes":1}: volumes[5] does not exist', 'OVERRIDE_UNKNOWN_PATH'],
+    [
+      M1,
+      'volumes[1].availableKilobytes=1000',
+      'volumes[1].availableKilobytes=1000: volumes[1] does not exist (the list has 1 element',
+      'OVERRIDE_UNKNOWN_PATH',
+    ],
+    [
+      M1,
+      'volumes[5]={"mountpoint":"/x","availableKilobytes":1}',
+      'volumes[5]={"mountpoint":"/x","availableKilobytes":1}: volumes[5] does not exist',
+      'OVERRIDE_UNKNOWN_PATH',
+    ],
     [M1, 'env[0]=x', 'env[0]=x: env is not a list', 'OVERRIDE_UNKNOWN_PATH'],
     [M1, 'languages={oops', 'languages={oops: the value starts with "{" or "[" but is not valid JSON', 'OVERRIDE_VALUE_INVALID'],
     [M1, 'volumes[0].files./x=link', 'volumes[0].files./x=link: a file is "file", "directory" or a JSON object', 'OVERRIDE_VALUE_INVALID'],
@@ -135,12 +148,15 @@ describe('applyOverrides (--set)', () => {
   ];
   for (const [id, arg, message, code] of errors) {
     it(`rejects ${arg.slice(0, 60)} (${code})`, () => {
-      assert.throws(() => apply(id, arg), (error: unknown) => {
-        assert.ok(error instanceof InputError, String(error));
-        assert.equal(error.code, code);
-        assert.ok(error.message.startsWith(message), error.message);
-        return true;
-      });
+      assert.throws(
+        () => apply(id, arg),
+        (error: unknown) => {
+          assert.ok(error instanceof InputError, String(error));
+          assert.equal(error.code, code);
+          assert.ok(error.message.startsWith(message), error.message);
+          return true;
+        },
+      );
     });
   }
 
@@ -153,14 +169,20 @@ describe('applyOverrides (--set)', () => {
       [M1, 'id=Not_Kebab', 'id: must be kebab-case'],
     ];
     for (const [id, arg, problem] of invalid) {
-      assert.throws(() => apply(id, arg), (error: unknown) => {
-        assert.ok(error instanceof InputError, String(error));
-        assert.equal(error.code, 'OVERRIDE_PROFILE_INVALID');
-        const lines = error.message.split('\n');
-        assert.equal(lines[0], `${arg}: the profile is no longer valid`);
-        assert.ok(lines.some((l) => l.startsWith(`${id} (after overrides): ${problem}`)), error.message);
-        return true;
-      });
+      assert.throws(
+        () => apply(id, arg),
+        (error: unknown) => {
+          assert.ok(error instanceof InputError, String(error));
+          assert.equal(error.code, 'OVERRIDE_PROFILE_INVALID');
+          const lines = error.message.split('\n');
+          assert.equal(lines[0], `${arg}: the profile is no longer valid`);
+          assert.ok(
+            lines.some((l) => l.startsWith(`${id} (after overrides): ${problem}`)),
+            error.message,
+          );
+          return true;
+        },
+      );
     }
   });
 });

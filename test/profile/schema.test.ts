@@ -115,7 +115,10 @@ describe('profiles/schema.json agrees with src/profile/types.ts', () => {
 
   it('FileEntry is a oneOf on type with one branch per variant', () => {
     const branches = def('FileEntry').oneOf ?? [];
-    assert.deepEqual(branches.map((b) => b.properties?.type?.const), [...fileTypes]);
+    assert.deepEqual(
+      branches.map((b) => b.properties?.type?.const),
+      [...fileTypes],
+    );
     assert.deepEqual(propertyKeys(branches[2]!), ['plist', 'type']);
     assert.deepEqual(propertyKeys(branches[3]!), ['info', 'type']);
   });

@@ -6,7 +6,9 @@ import { globMatch } from '../../src/profile/select.js';
 import { builtins } from './fixtures.js';
 
 function ids(...exprs: string[]): string[] {
-  return selectProfiles(builtins(), exprs.map(parseWhere)).map((p) => p.id).sort();
+  return selectProfiles(builtins(), exprs.map(parseWhere))
+    .map((p) => p.id)
+    .sort();
 }
 
 const TEN_TO_FIFTEEN = [
@@ -66,16 +68,10 @@ describe('--where selection over the built-in profiles', () => {
     ['os>26', ['macmini-m4-2024-26.5.2', 'macmini-m4-2024-26.5.2-rosetta-shell']],
     ['os>26.5.2', []],
     ['os<=10.5.8', ['macbook-2006-10.5.8', 'powermac-g5-late2005-10.5.8']],
-    [
-      'ram>=32GB',
-      ['imacpro-2017-11.7.10', 'macpro-2019-13.7.8', 'macstudio-m2ultra-2023-15.2', 'macbookpro-16-2019-15.7.1', 'macbookpro-16-2019-15.7.1-cli'],
-    ],
+    ['ram>=32GB', ['imacpro-2017-11.7.10', 'macpro-2019-13.7.8', 'macstudio-m2ultra-2023-15.2', 'macbookpro-16-2019-15.7.1', 'macbookpro-16-2019-15.7.1-cli']],
     ['ram<4G', ['macbook-2006-10.5.8', 'powermac-g5-late2005-10.5.8', 'macbook-late2008-10.6.8']],
     ['ram=18GB', ['macbookpro-14-m3pro-2023-14.8.3']],
-    [
-      'ram>=8G <=16GiB arch=x86_64',
-      [...TEN_TO_FIFTEEN, 'macbookpro-13-late2013-10.9.5', 'macbookpro-15-mid2015-12.7.6', 'macmini-2018-14.8.3'],
-    ],
+    ['ram>=8G <=16GiB arch=x86_64', [...TEN_TO_FIFTEEN, 'macbookpro-13-late2013-10.9.5', 'macbookpro-15-mid2015-12.7.6', 'macmini-2018-14.8.3']],
     [
       'ram=17179869184',
       [
@@ -93,10 +89,7 @@ describe('--where selection over the built-in profiles', () => {
     ],
     ['model=mini', ['macmini-2018-14.8.3']],
     ['model=MacPro7,1', ['macpro-2019-13.7.8']],
-    [
-      'model!=Mac*',
-      ['powermac-g5-late2005-10.5.8', 'imac-21-mid2011-10.7.5', 'imac-27-late2015-10.11.6', 'imac-27-2019-10.15.7', 'imacpro-2017-11.7.10'],
-    ],
+    ['model!=Mac*', ['powermac-g5-late2005-10.5.8', 'imac-21-mid2011-10.7.5', 'imac-27-late2015-10.11.6', 'imac-27-2019-10.15.7', 'imacpro-2017-11.7.10']],
     ['id=macmini-m4-*', ['macmini-m4-2024-15.3.1', 'macmini-m4-2024-26.5.2', 'macmini-m4-2024-26.5.2-rosetta-shell']],
     ['id=macpro-2019-13.7.8', ['macpro-2019-13.7.8']],
     ['id=macpro', []],
@@ -188,13 +181,16 @@ describe('--where selection over the built-in profiles', () => {
   ];
   for (const [expr, message] of errors) {
     it(`rejects ${JSON.stringify(expr)}`, () => {
-      assert.throws(() => parseWhere(expr), (error: unknown) => {
-        assert.ok(error instanceof InputError);
-        assert.equal(error.code, 'WHERE_INVALID');
-        assert.ok(error.message.startsWith(message), error.message);
-        assert.ok(error.message.endsWith('valid keys: arch, os, ram, model, id, rosetta, launch'), error.message);
-        return true;
-      });
+      assert.throws(
+        () => parseWhere(expr),
+        (error: unknown) => {
+          assert.ok(error instanceof InputError);
+          assert.equal(error.code, 'WHERE_INVALID');
+          assert.ok(error.message.startsWith(message), error.message);
+          assert.ok(error.message.endsWith('valid keys: arch, os, ram, model, id, rosetta, launch'), error.message);
+          return true;
+        },
+      );
     });
   }
 

@@ -215,8 +215,7 @@ describe('loadProfiles errors', () => {
     const { paths } = writeTemp({ 'one.json': minimalProfile('dup'), 'two.json': minimalProfile('dup') });
     assert.throws(
       () => loadProfiles({ builtin: false, files: [paths['one.json']!, paths['two.json']!] }),
-      (error: unknown) =>
-        error instanceof InputError && error.message === `duplicate profile id "dup": ${paths['one.json']!} and ${paths['two.json']!}`,
+      (error: unknown) => error instanceof InputError && error.message === `duplicate profile id "dup": ${paths['one.json']!} and ${paths['two.json']!}`,
     );
     const clash = writeTemp({ 'mine.json': minimalProfile('macpro-2019-13.7.8') });
     for (const builtin of [true, false]) {
@@ -233,11 +232,14 @@ describe('loadProfiles errors', () => {
     const text = '{\n  "id": "x",\n  "name": "y",\n}\n';
     const { paths } = writeTemp({ 'bad.json': text });
     const file = paths['bad.json']!;
-    assert.throws(() => loadProfiles({ builtin: false, files: [file] }), (error: unknown) => {
-      assert.ok(error instanceof InputError);
-      assert.equal(error.message, `${file}:4:1: trailing comma before "}"`);
-      return true;
-    });
+    assert.throws(
+      () => loadProfiles({ builtin: false, files: [file] }),
+      (error: unknown) => {
+        assert.ok(error instanceof InputError);
+        assert.equal(error.message, `${file}:4:1: trailing comma before "}"`);
+        return true;
+      },
+    );
   });
 
   it('unreadable files and directories', () => {
@@ -245,12 +247,17 @@ describe('loadProfiles errors', () => {
     const missing = path.join(dir, 'missing.json');
     assert.throws(() => loadProfiles({ files: [missing] }), { message: `cannot read ${missing}: no such file or directory`, code: 'FILE_UNREADABLE' });
     assert.throws(() => loadProfiles({ files: [dir] }), { message: `${dir}: is a directory, not a profile`, code: 'FILE_NOT_REGULAR' });
-    assert.throws(() => loadProfiles({ dirs: [missing] }), { message: `cannot read profile directory ${missing}: no such file or directory`, code: 'FILE_UNREADABLE' });
+    assert.throws(() => loadProfiles({ dirs: [missing] }), {
+      message: `cannot read profile directory ${missing}: no such file or directory`,
+      code: 'FILE_UNREADABLE',
+    });
   });
 
   it('a JSON value that is not an object', () => {
     const { paths } = writeTemp({ 'arr.json': [1, 2] });
-    assert.throws(() => loadProfiles({ files: [paths['arr.json']!] }), { message: `${paths['arr.json']!}: expected a JSON object (a profile), found an array` });
+    assert.throws(() => loadProfiles({ files: [paths['arr.json']!] }), {
+      message: `${paths['arr.json']!}: expected a JSON object (a profile), found an array`,
+    });
   });
 });
 
@@ -258,17 +265,29 @@ describe('loadProfiles', () => {
   it('returns built-ins then user profiles in the order given', () => {
     const { paths } = writeTemp({ 'b.json': minimalProfile('user-b'), 'a.json': minimalProfile('user-a') });
     const all = loadProfiles({ files: [paths['b.json']!, paths['a.json']!] });
-    assert.deepEqual(all.slice(-2).map((p) => p.id), ['user-b', 'user-a']);
+    assert.deepEqual(
+      all.slice(-2).map((p) => p.id),
+      ['user-b', 'user-a'],
+    );
     assert.ok(all.length > 2);
     const mine = loadProfiles({ builtin: false, files: [paths['b.json']!, paths['a.json']!] });
-    assert.deepEqual(mine.map((p) => p.id), ['user-b', 'user-a']);
+    assert.deepEqual(
+      mine.map((p) => p.id),
+      ['user-b', 'user-a'],
+    );
   });
 
   it('reads a file named twice, or a built-in named as a user file, once', () => {
     const { paths } = writeTemp({ 'u.json': minimalProfile('user-u') });
-    assert.deepEqual(loadProfiles({ builtin: false, files: [paths['u.json']!, paths['u.json']!] }).map((p) => p.id), ['user-u']);
+    assert.deepEqual(
+      loadProfiles({ builtin: false, files: [paths['u.json']!, paths['u.json']!] }).map((p) => p.id),
+      ['user-u'],
+    );
     const builtinFile = path.join(builtinProfilesDir(), 'macpro-2019-13.7.8.json');
-    assert.deepEqual(loadProfiles({ builtin: false, files: [builtinFile] }).map((p) => p.id), ['macpro-2019-13.7.8']);
+    assert.deepEqual(
+      loadProfiles({ builtin: false, files: [builtinFile] }).map((p) => p.id),
+      ['macpro-2019-13.7.8'],
+    );
     const all = loadProfiles({ files: [builtinFile] });
     assert.equal(all.filter((p) => p.id === 'macpro-2019-13.7.8').length, 1);
     assert.equal(all.at(-1)?.id, 'macpro-2019-13.7.8');
@@ -283,7 +302,10 @@ describe('loadProfiles', () => {
     });
     mkdirSync(path.join(dir, 'sub'));
     writeFileSync(path.join(dir, 'sub', 'c.json'), JSON.stringify(minimalProfile('dir-c')));
-    assert.deepEqual(loadProfiles({ builtin: false, dirs: [dir] }).map((p) => p.id), ['dir-a', 'dir-z']);
+    assert.deepEqual(
+      loadProfiles({ builtin: false, dirs: [dir] }).map((p) => p.id),
+      ['dir-a', 'dir-z'],
+    );
   });
 
   it('lets a user profile extend a built-in, even when built-ins are not returned', () => {

@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import { renderInstaller } from '../../src/reporters/installer.js';
 import { choiceReport, INTEL, M1_NO_ROSETTA } from '../simulate/choices-support.js';
 
-const dist = (body: string, options = 'hostArchitectures="x86_64,arm64"') => `<installer-gui-script minSpecVersion="2"><title>Finch</title><options ${options}/>${body}
+const dist = (
+  body: string,
+  options = 'hostArchitectures="x86_64,arm64"',
+) => `<installer-gui-script minSpecVersion="2"><title>Finch</title><options ${options}/>${body}
   <choices-outline><line choice="a"/></choices-outline><choice id="a"><pkg-ref id="p.a"/></choice><pkg-ref id="p.a" version="1.0">#a.pkg</pkg-ref></installer-gui-script>`;
 
 describe('--format installer', () => {
@@ -51,14 +54,18 @@ describe('--format installer', () => {
   });
 
   it('prints the disabled volume and its message when the volume-check refuses /', async () => {
-    const report = await choiceReport(dist(`<volume-check script="my.result.type = 'Fatal'; my.result.message = 'The version of macOS is too new.'; false;"/>`));
+    const report = await choiceReport(
+      dist(`<volume-check script="my.result.type = 'Fatal'; my.result.message = 'The version of macOS is too new.'; false;"/>`),
+    );
     assert.equal(renderInstaller(report), 'installer: Cannot install on volume / because it is disabled.\ninstaller: The version of macOS is too new.\n');
     const domains = await choiceReport(dist('<domains enable_anywhere="false" enable_localSystem="false" enable_currentUserHome="true"/>'));
     assert.equal(renderInstaller(domains), 'installer: Cannot install on volume / because it is disabled.\n');
   });
 
   it('shows control characters from the Distribution escaped', async () => {
-    const report = await choiceReport(dist(`<installation-check script="my.result.type = 'Fatal'; my.result.message = 'a\\u001b[2Jb\\ninstaller: The install was successful.'; false;"/>`));
+    const report = await choiceReport(
+      dist(`<installation-check script="my.result.type = 'Fatal'; my.result.message = 'a\\u001b[2Jb\\ninstaller: The install was successful.'; false;"/>`),
+    );
     assert.equal(renderInstaller(report), 'installer: Error - a\\x1b[2Jb\\ninstaller: The install was successful.\n');
   });
 });

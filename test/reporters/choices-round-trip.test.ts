@@ -45,10 +45,16 @@ describe('--format choice-changes', () => {
       { attributeSetting: false, choiceAttribute: 'enabled', choiceIdentifier: 'core' },
       { attributeSetting: 1, choiceAttribute: 'selected', choiceIdentifier: 'core' },
     ]);
-    assert.deepEqual(items.filter((i) => i.choiceAttribute === 'customLocation'), [{ attributeSetting: '/Library/Documentation', choiceAttribute: 'customLocation', choiceIdentifier: 'docs' }]);
+    assert.deepEqual(
+      items.filter((i) => i.choiceAttribute === 'customLocation'),
+      [{ attributeSetting: '/Library/Documentation', choiceAttribute: 'customLocation', choiceIdentifier: 'docs' }],
+    );
     assert.ok(!items.some((i) => String(i.choiceIdentifier).startsWith('__ROOT_CHOICE_IDENT_')));
     const text = renderChoiceChanges(await choiceReport('outline.xml'));
-    assert.match(text, /<key>attributeSetting<\/key>\s*<integer>0<\/integer>\s*<key>choiceAttribute<\/key>\s*<string>selected<\/string>\s*<key>choiceIdentifier<\/key>\s*<string>extras<\/string>/);
+    assert.match(
+      text,
+      /<key>attributeSetting<\/key>\s*<integer>0<\/integer>\s*<key>choiceAttribute<\/key>\s*<string>selected<\/string>\s*<key>choiceIdentifier<\/key>\s*<string>extras<\/string>/,
+    );
   });
 
   it('a relative customLocation gets its leading / and still round-trips', async () => {

@@ -12,7 +12,9 @@ type Dict = Record<string, unknown>;
 /** [id, choiceIsSelected, enabled, visible, size] of each dict, depth-first, with the nesting as indentation. */
 function flatten(items: Dict[], depth = 0, out: string[] = []): string[] {
   for (const d of items) {
-    out.push(`${'  '.repeat(depth)}${String(d.choiceIdentifier)} ${String(d.choiceIsSelected)} ${d.choiceIsEnabled ? 'E' : 'e'}${d.choiceIsVisible ? 'V' : 'v'} ${String(d.choiceSizeInKilobytes)}`);
+    out.push(
+      `${'  '.repeat(depth)}${String(d.choiceIdentifier)} ${String(d.choiceIsSelected)} ${d.choiceIsEnabled ? 'E' : 'e'}${d.choiceIsVisible ? 'V' : 'v'} ${String(d.choiceSizeInKilobytes)}`,
+    );
     flatten(d.childItems as Dict[], depth + 1, out);
   }
   return out;
@@ -38,12 +40,16 @@ describe('--format choices-xml', () => {
     assert.equal(top.choiceTitle, 'Outline Suite');
     const suite = (top.childItems as Dict[])[0]!;
     assert.equal(suite.choiceDescription, 'Everything');
-    assert.deepEqual(((suite.childItems as Dict[])[0]!).pathsOfActivePackagesInChoice, ['outline.xml#core.pkg']);
+    assert.deepEqual((suite.childItems as Dict[])[0]!.pathsOfActivePackagesInChoice, ['outline.xml#core.pkg']);
   });
 
   it('writes keys in alphabetical order, integers for choiceIsSelected and sizes, booleans for the rest', async () => {
     const text = renderChoicesXml(await choiceReport('outline.xml'));
-    assert.ok(text.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<plist version="1.0">\n'));
+    assert.ok(
+      text.startsWith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<plist version="1.0">\n',
+      ),
+    );
     const rootTail = text.slice(text.lastIndexOf('<key>choiceIdentifier</key>')).replace(/\s+/g, '');
     assert.equal(
       rootTail,
@@ -64,13 +70,19 @@ describe('--format choices-xml', () => {
     const after = await choiceRun('outline.xml', { changes });
     assert.deepEqual(after.choices, before.choices);
     assert.deepEqual(after.packages, before.packages);
-    assert.deepEqual(after.diagnostics.filter((d) => d.code.startsWith('CHOICE_CHANGE_')), []);
+    assert.deepEqual(
+      after.diagnostics.filter((d) => d.code.startsWith('CHOICE_CHANGE_')),
+      [],
+    );
     assert.deepEqual(after.diagnostics.filter((d) => d.code === 'CHOICE_CHANGES_SHOW_CHOICES_FORM').length, 1);
   });
 
   it('writes package URLs like installer: file://localhost<archive>#<component>, percent-encoded', () => {
     assert.equal(packageUrl('/Users/me/Down loads/My App.pkg', '#My Component.pkg'), 'file://localhost/Users/me/Down%20loads/My%20App.pkg#My%20Component.pkg');
-    assert.equal(packageUrl('/Volumes/X/Product.mpkg/Contents/distribution.dist', 'file:./Contents/Packages/a.pkg'), 'file://localhost/Volumes/X/Product.mpkg/Contents/Packages/a.pkg');
+    assert.equal(
+      packageUrl('/Volumes/X/Product.mpkg/Contents/distribution.dist', 'file:./Contents/Packages/a.pkg'),
+      'file://localhost/Volumes/X/Product.mpkg/Contents/Packages/a.pkg',
+    );
     assert.equal(packageUrl('/a/Distribution', 'b.pkg'), 'file://localhost/a/b.pkg');
     assert.equal(packageUrl('dists/Distribution.xml', '#c.pkg'), 'dists/Distribution.xml#c.pkg');
     assert.equal(packageUrl('/a/D', 'https://example.com/x.pkg'), 'https://example.com/x.pkg');
@@ -82,22 +94,42 @@ describe('--format choices-xml', () => {
     const entry = report.distributions[0] as SimulationReport;
     const hostile: RunReport = {
       ...report,
-      distributions: [{ ...entry, title: 'Bad\u0001\uD800title', results: [{ ...entry.results[0]!, choices: entry.results[0]!.choices.map((c) => ({ ...c, title: '<&]]>\u001F' })) }] }],
+      distributions: [
+        {
+          ...entry,
+          title: 'Bad\u0001\uD800title',
+          results: [{ ...entry.results[0]!, choices: entry.results[0]!.choices.map((c) => ({ ...c, title: '<&]]>\u001F' })) }],
+        },
+      ],
     };
     const root = parse(renderChoicesXml(hostile)) as Dict[];
     assert.equal(root[0]!.choiceTitle, 'Bad\uFFFD\uFFFDtitle');
-    assert.equal(((root[0]!.childItems as Dict[])[0]!).choiceTitle, '<&]]>\uFFFD');
+    assert.equal((root[0]!.childItems as Dict[])[0]!.choiceTitle, '<&]]>\uFFFD');
   });
 
   it('needs exactly one Distribution and one profile; an unreadable input is its own error', async () => {
     const two = await choiceReport('outline.xml');
     const entry = two.distributions[0] as SimulationReport;
     const doubled: RunReport = { ...two, distributions: [{ ...entry, results: [entry.results[0]!, { ...entry.results[0]!, profile: INTEL }] }] };
-    assert.throws(() => renderChoicesXml(doubled), (e: unknown) => e instanceof InputError && e.code === 'FORMAT_NEEDS_ONE_RESULT' && /1 input and 2 profiles/.test(e.message));
-    assert.throws(() => checkSingleResult('installer', 2, 1), (e: unknown) => e instanceof InputError && e.code === 'FORMAT_NEEDS_ONE_RESULT');
+    assert.throws(
+      () => renderChoicesXml(doubled),
+      (e: unknown) => e instanceof InputError && e.code === 'FORMAT_NEEDS_ONE_RESULT' && /1 input and 2 profiles/.test(e.message),
+    );
+    assert.throws(
+      () => checkSingleResult('installer', 2, 1),
+      (e: unknown) => e instanceof InputError && e.code === 'FORMAT_NEEDS_ONE_RESULT',
+    );
     assert.doesNotThrow(() => checkSingleResult('json', 3, 5));
-    const failed: RunReport = { ...two, distributions: [{ path: 'bad.xml', error: { code: 'XML_MALFORMED', message: 'bad.xml:3:4: oops', location: { file: 'bad.xml', line: 3, column: 4 }, hint: null } }] };
-    assert.throws(() => renderChoicesXml(failed), (e: unknown) => e instanceof InputError && e.code === 'XML_MALFORMED' && e.message === 'bad.xml:3:4: oops');
+    const failed: RunReport = {
+      ...two,
+      distributions: [
+        { path: 'bad.xml', error: { code: 'XML_MALFORMED', message: 'bad.xml:3:4: oops', location: { file: 'bad.xml', line: 3, column: 4 }, hint: null } },
+      ],
+    };
+    assert.throws(
+      () => renderChoicesXml(failed),
+      (e: unknown) => e instanceof InputError && e.code === 'XML_MALFORMED' && e.message === 'bad.xml:3:4: oops',
+    );
   });
 
   it('lists warnings for stderr, the formats themselves having no room for them', async () => {

@@ -17,15 +17,30 @@ const OPTIONS = { color: false, verbose: false };
 
 interface Parsed {
   attrs: Record<string, string>;
-  suites: Array<{ attrs: Record<string, string>; cases: Array<{ attrs: Record<string, string>; failure?: { attrs: Record<string, string>; text: string }; error?: { attrs: Record<string, string>; text: string } }> }>;
+  suites: Array<{
+    attrs: Record<string, string>;
+    cases: Array<{
+      attrs: Record<string, string>;
+      failure?: { attrs: Record<string, string>; text: string };
+      error?: { attrs: Record<string, string>; text: string };
+    }>;
+  }>;
 }
 
 /** Parses the XML back (after checking it is well-formed) into suites and cases. */
 function parse(xml: string): Parsed {
   assert.equal(XMLValidator.validate(xml), true);
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name), textNodeName: '#text', parseAttributeValue: false, parseTagValue: false }).parse(xml) as Record<string, unknown>;
+  const doc = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    isArray: (name) => ['testsuite', 'testcase'].includes(name),
+    textNodeName: '#text',
+    parseAttributeValue: false,
+    parseTagValue: false,
+  }).parse(xml) as Record<string, unknown>;
   const root = doc.testsuites as Record<string, unknown>;
-  const attrs = (node: Record<string, unknown>): Record<string, string> => Object.fromEntries(Object.entries(node).filter(([k, v]) => typeof v === 'string' && k !== '#text')) as Record<string, string>;
+  const attrs = (node: Record<string, unknown>): Record<string, string> =>
+    Object.fromEntries(Object.entries(node).filter(([k, v]) => typeof v === 'string' && k !== '#text')) as Record<string, string>;
   const child = (node: Record<string, unknown>, name: string): { attrs: Record<string, string>; text: string } | undefined => {
     const c = node[name] as Record<string, unknown> | undefined;
     return c === undefined ? undefined : { attrs: attrs(c), text: String(c['#text'] ?? '') };
@@ -54,7 +69,10 @@ describe('JUnit reporter', () => {
     const [ok, old, scripty] = doc.suites[0]!.cases;
     assert.deepEqual(ok!.attrs, { classname: 'dist.xml', name: 'ok' });
     assert.equal(ok!.failure, undefined);
-    assert.deepEqual(old!.failure!.attrs, { type: 'NOT_INSTALLABLE', message: 'not installable: INSTALLATION_CHECK_FAILED: installation-check failed: too old' });
+    assert.deepEqual(old!.failure!.attrs, {
+      type: 'NOT_INSTALLABLE',
+      message: 'not installable: INSTALLATION_CHECK_FAILED: installation-check failed: too old',
+    });
     assert.equal(scripty!.failure!.attrs.type, 'SCRIPT_EXCEPTION');
     assert.equal(scripty!.failure!.text, 'error SCRIPT_EXCEPTION: ReferenceError: x is not defined (dist.xml:3:5)');
     const bad = doc.suites[1]!.cases[0]!;
@@ -65,7 +83,8 @@ describe('JUnit reporter', () => {
   });
 
   it('junitFailOn chooses what fails a run case', () => {
-    const count = (failOn: Array<'not-installable' | 'error' | 'warning'>): string => parse(renderJunit(sampleRunReport(), { ...OPTIONS, junitFailOn: failOn })).attrs.failures!;
+    const count = (failOn: Array<'not-installable' | 'error' | 'warning'>): string =>
+      parse(renderJunit(sampleRunReport(), { ...OPTIONS, junitFailOn: failOn })).attrs.failures!;
     assert.equal(count([]), '0');
     assert.equal(count(['not-installable']), '1');
     assert.equal(count(['error']), '1');

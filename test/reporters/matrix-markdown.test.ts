@@ -13,9 +13,23 @@ function sampleTestReport(): RunReport {
   const base = { spec: 's.yaml', distribution: 0, location: { file: 's.yaml', line: 3, column: 7 }, error: null };
   report.tests = [
     { ...base, profile: 'ok', name: 'installs', status: 'passed', failures: [] },
-    { ...base, profile: 'old', name: 'installs', status: 'failed', failures: [{ assertion: 'installable', expected: 'true', actual: 'false', location: null, why: null }] },
+    {
+      ...base,
+      profile: 'old',
+      name: 'installs',
+      status: 'failed',
+      failures: [{ assertion: 'installable', expected: 'true', actual: 'false', location: null, why: null }],
+    },
     { ...base, profile: 'scripty', name: 'installs', status: 'passed', failures: [] },
-    { ...base, distribution: 1, profile: null, name: 'read bad.xml', status: 'error', failures: [], error: { code: 'XML_MALFORMED', message: 'bad.xml:1:2: not XML' } },
+    {
+      ...base,
+      distribution: 1,
+      profile: null,
+      name: 'read bad.xml',
+      status: 'error',
+      failures: [],
+      error: { code: 'XML_MALFORMED', message: 'bad.xml:1:2: not XML' },
+    },
   ];
   return report;
 }
@@ -47,7 +61,10 @@ describe('matrix reporter', () => {
     const report = runReport([
       simulation('d.xml', [
         result('a', { installationCheck: { passed: false, resultType: 'Warn', title: null, message: 'low memory' } }),
-        result('b', { choices: [], volumes: [...result('b').volumes, { mountpoint: '/Volumes/X', passed: false, resultType: 'Fatal', title: null, message: null, eligible: false }] }),
+        result('b', {
+          choices: [],
+          volumes: [...result('b').volumes, { mountpoint: '/Volumes/X', passed: false, resultType: 'Fatal', title: null, message: null, eligible: false }],
+        }),
       ]),
     ]);
     const lines = renderMatrix(report, OPTIONS).split('\n');
@@ -57,7 +74,11 @@ describe('matrix reporter', () => {
   });
 
   it('escapes control characters and cuts long headings', () => {
-    const report = runReport([simulation(HOSTILE, [result(HOSTILE, { choices: [{ id: `${'c'.repeat(40)}\u001b`, parent: null, title: null, visible: true, enabled: false, selected: true } as never] })])]);
+    const report = runReport([
+      simulation(HOSTILE, [
+        result(HOSTILE, { choices: [{ id: `${'c'.repeat(40)}\u001b`, parent: null, title: null, visible: true, enabled: false, selected: true } as never] }),
+      ]),
+    ]);
     const text = renderMatrix(report, OPTIONS);
     assert.deepEqual(rawControls(text.replace(/\ufffe/g, '')), [], 'no raw control or bidi character (a non-character is harmless on a terminal)');
     assert.ok(text.includes(`${'c'.repeat(23)}…`));

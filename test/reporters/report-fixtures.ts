@@ -46,7 +46,9 @@ export function sampleRunReport(): RunReport {
         installationCheck: { passed: false, resultType: 'Fatal', title: null, message: 'too old' },
       }),
       result('scripty', {
-        diagnostics: [{ code: 'SCRIPT_EXCEPTION', severity: 'error', message: 'ReferenceError: x is not defined', location: { file: 'dist.xml', line: 3, column: 5 } }],
+        diagnostics: [
+          { code: 'SCRIPT_EXCEPTION', severity: 'error', message: 'ReferenceError: x is not defined', location: { file: 'dist.xml', line: 3, column: 5 } },
+        ],
       }),
     ]),
     { path: 'bad.xml', error: { code: 'XML_MALFORMED', message: 'bad.xml:1:2: not XML', location: { file: 'bad.xml', line: 1, column: 2 }, hint: 'fix it' } },

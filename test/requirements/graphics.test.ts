@@ -26,7 +26,7 @@ function evaluate(id: string, required: RequiredGraphicsInput, osVersion?: strin
 
 const DUAL = ['macbookpro-15-mid2015-10.14.6', 'macbookpro-15-mid2015-12.7.6'];
 
-describe('required-metal-device argumentBuffersTier == 1 (the issue\'s acceptance case)', () => {
+describe("required-metal-device argumentBuffersTier == 1 (the issue's acceptance case)", () => {
   const tier2 = graphics(false, [['metal-device', 'argumentBuffersTier == 1']]);
 
   it('is not satisfied on macmini-2018-14.8.3 (Intel UHD 630 only) and says which device failed which clause', () => {
@@ -39,7 +39,10 @@ describe('required-metal-device argumentBuffersTier == 1 (the issue\'s acceptanc
   it('is satisfied on macpro-2019-13.7.8 (discrete AMD Radeon Pro 580X)', () => {
     const r = evaluate('macpro-2019-13.7.8', tier2);
     assert.equal(r.satisfied, true);
-    assert.deepEqual(r.checks[0]!.devices.map((d) => [d.name, d.satisfied]), [['Radeon Pro 580X (MPX Module)', true]]);
+    assert.deepEqual(
+      r.checks[0]!.devices.map((d) => [d.name, d.satisfied]),
+      [['Radeon Pro 580X (MPX Module)', true]],
+    );
     assert.deepEqual(r.explanation, []);
   });
 });
@@ -56,11 +59,14 @@ describe('single-device on the dual-GPU MacBook Pro (Iris Pro 5200 + Radeon R9 M
     it(`${id}: met by different devices without single-device, by none with it`, () => {
       const any = evaluate(id, graphics(false, split));
       assert.equal(any.satisfied, true);
-      assert.deepEqual(any.checks.map((c) => [c.kind, c.status, c.devices.filter((d) => d.satisfied).map((d) => d.gpu)]), [
-        ['gl-renderer', 'passed', [0, 1]],
-        ['cl-device', 'passed', [1]],
-        ['metal-device', 'passed', [0]],
-      ]);
+      assert.deepEqual(
+        any.checks.map((c) => [c.kind, c.status, c.devices.filter((d) => d.satisfied).map((d) => d.gpu)]),
+        [
+          ['gl-renderer', 'passed', [0, 1]],
+          ['cl-device', 'passed', [1]],
+          ['metal-device', 'passed', [0]],
+        ],
+      );
       const one = evaluate(id, graphics(true, split));
       assert.equal(one.satisfied, false);
       assert.deepEqual(one.singleDevice, { requested: true, honoured: true, devices: [] });
@@ -70,23 +76,35 @@ describe('single-device on the dual-GPU MacBook Pro (Iris Pro 5200 + Radeon R9 M
     });
 
     it(`${id}: single-device names the one GPU that meets everything`, () => {
-      const r = evaluate(id, graphics(true, [
-        ['gl-renderer', 'version >= 4.1'],
-        ['cl-device', "'cl_khr_fp64' IN extensions"],
-        ['metal-device', 'argumentBuffersTier == 1 AND isLowPowerDevice == NO'],
-      ]));
+      const r = evaluate(
+        id,
+        graphics(true, [
+          ['gl-renderer', 'version >= 4.1'],
+          ['cl-device', "'cl_khr_fp64' IN extensions"],
+          ['metal-device', 'argumentBuffersTier == 1 AND isLowPowerDevice == NO'],
+        ]),
+      );
       assert.equal(r.satisfied, true);
       assert.deepEqual(r.singleDevice.devices, [1]);
     });
   }
 
   it('is ignored unless both an OpenGL and an OpenCL predicate are given', () => {
-    const reqs: Array<[GraphicsKind, string]> = [['gl-renderer', 'version >= 4'], ['metal-device', 'isLowPowerDevice == YES AND argumentBuffersTier == 1']];
+    const reqs: Array<[GraphicsKind, string]> = [
+      ['gl-renderer', 'version >= 4'],
+      ['metal-device', 'isLowPowerDevice == YES AND argumentBuffersTier == 1'],
+    ];
     const r = evaluate(DUAL[0]!, graphics(true, reqs));
     assert.equal(r.satisfied, false); // no device at all meets the metal predicate
     assert.deepEqual(r.singleDevice, { requested: true, honoured: false, devices: [] });
     assert.ok(r.explanation.includes('single-device is ignored: the Installer honours it only when both an OpenGL and an OpenCL predicate are given'));
-    const any = evaluate(DUAL[0]!, graphics(true, [['gl-renderer', 'version >= 4'], ['metal-device', 'isLowPowerDevice == YES']]));
+    const any = evaluate(
+      DUAL[0]!,
+      graphics(true, [
+        ['gl-renderer', 'version >= 4'],
+        ['metal-device', 'isLowPowerDevice == YES'],
+      ]),
+    );
     assert.equal(any.satisfied, true);
   });
 
@@ -126,7 +144,7 @@ describe('what each predicate sees of a GPU (one row per key path)', () => {
     ['macmini-2018-14.8.3', 0, 'gl-renderer', 'limits.param3379 == 16384', true],
     ['macmini-2018-14.8.3', 0, 'gl-renderer', 'limits.param0x9999 == nil', true],
     ['macmini-2018-14.8.3', 0, 'gl-renderer', 'limits.GL_MAX_SAMPLES == nil', true],
-    ['macbook-2006-10.5.8', 0, 'gl-renderer', 'limits.GL_MAX_TEXTURE_SIZE == 2048 AND NOT (\'GL_ARB_texture_float\' IN extensions)', true],
+    ['macbook-2006-10.5.8', 0, 'gl-renderer', "limits.GL_MAX_TEXTURE_SIZE == 2048 AND NOT ('GL_ARB_texture_float' IN extensions)", true],
     ['macbook-late2008-10.6.8', 0, 'gl-renderer', 'version == 2.1 AND limits.GL_MAX_TEXTURE_SIZE == 8192', true],
     // cl-device
     ['macmini-2018-14.8.3', 0, 'cl-device', 'version == 1.2', true],
@@ -163,18 +181,36 @@ describe('what each predicate sees of a GPU (one row per key path)', () => {
 
 describe('OS floors and devices that are missing', () => {
   it('ignores each check below its floor: gl-renderer 10.6.8, cl-device 10.7, metal-device 10.14.4', () => {
-    const all = graphics(false, [['gl-renderer', 'version >= 2'], ['cl-device', 'version >= 1.1'], ['metal-device', 'argumentBuffersTier == 1']]);
+    const all = graphics(false, [
+      ['gl-renderer', 'version >= 2'],
+      ['cl-device', 'version >= 1.1'],
+      ['metal-device', 'argumentBuffersTier == 1'],
+    ]);
     const snow = evaluate('macbook-late2008-10.6.8', all);
-    assert.deepEqual(snow.checks.map((c) => c.status), ['passed', 'ignored', 'ignored']);
+    assert.deepEqual(
+      snow.checks.map((c) => c.status),
+      ['passed', 'ignored', 'ignored'],
+    );
     assert.equal(snow.satisfied, true);
     assert.deepEqual(snow.explanation, [
       'cl-device ignored: the Installer ignores it before macOS 10.7 (this Mac runs 10.6.8)',
       'metal-device ignored: the Installer ignores it before macOS 10.14.4 (this Mac runs 10.6.8)',
     ]);
     const highSierra = evaluate('macbookpro-13-2017-10.13.6', all);
-    assert.deepEqual(highSierra.checks.map((c) => c.status), ['passed', 'passed', 'ignored']);
-    assert.deepEqual(evaluate('macbook-2006-10.5.8', all).checks.map((c) => c.status), ['ignored', 'ignored', 'ignored']);
-    for (const [kind, below, at] of [['gl-renderer', '10.6.7', '10.6.8'], ['cl-device', '10.6.8', '10.7'], ['metal-device', '10.14.3', '10.14.4'], ['sysctl-requirements', '10.9.5', '10.10']] as const) {
+    assert.deepEqual(
+      highSierra.checks.map((c) => c.status),
+      ['passed', 'passed', 'ignored'],
+    );
+    assert.deepEqual(
+      evaluate('macbook-2006-10.5.8', all).checks.map((c) => c.status),
+      ['ignored', 'ignored', 'ignored'],
+    );
+    for (const [kind, below, at] of [
+      ['gl-renderer', '10.6.7', '10.6.8'],
+      ['cl-device', '10.6.8', '10.7'],
+      ['metal-device', '10.14.3', '10.14.4'],
+      ['sysctl-requirements', '10.9.5', '10.10'],
+    ] as const) {
       assert.deepEqual([isRequirementEvaluated(kind, below), isRequirementEvaluated(kind, at)], [false, true], kind);
     }
   });
@@ -207,7 +243,8 @@ describe('built-in profile GPU data', () => {
         assert.equal(typeof gl.get('version'), 'number', `${gpu.name}: GL version`);
         assert.ok(Array.isArray(gl.get('extensions')), `${gpu.name}: GL extensions`);
         const limits = gl.get('limits') as ReadonlyMap<string, unknown>;
-        for (const name of ['GL_MAX_TEXTURE_SIZE', 'GL_MAX_RENDERBUFFER_SIZE', 'GL_MAX_VERTEX_ATTRIBS']) assert.equal(typeof limits.get(name), 'number', `${gpu.name}: ${name}`);
+        for (const name of ['GL_MAX_TEXTURE_SIZE', 'GL_MAX_RENDERBUFFER_SIZE', 'GL_MAX_VERTEX_ATTRIBS'])
+          assert.equal(typeof limits.get(name), 'number', `${gpu.name}: ${name}`);
         const cl = deviceFactsMap(gpu, 'cl-device');
         if (cl) {
           assert.equal(typeof cl.get('version'), 'number', `${gpu.name}: CL version`);
@@ -216,7 +253,15 @@ describe('built-in profile GPU data', () => {
         }
         const metal = deviceFactsMap(gpu, 'metal-device');
         if (metal && isRequirementEvaluated('metal-device', os)) {
-          for (const key of ['deviceName', 'supportedFeatureSets', 'isRemovable', 'isHeadless', 'isLowPowerDevice', 'rasterOrderGroupsSupported', 'argumentBuffersTier']) {
+          for (const key of [
+            'deviceName',
+            'supportedFeatureSets',
+            'isRemovable',
+            'isHeadless',
+            'isLowPowerDevice',
+            'rasterOrderGroupsSupported',
+            'argumentBuffersTier',
+          ]) {
             assert.ok(metal.has(key), `${gpu.name}: metal ${key}`);
           }
         }

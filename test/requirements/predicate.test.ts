@@ -24,8 +24,20 @@ const FACTS = mapFacts(
     ['flag', true],
     ['off', false],
     ['tier', 0],
-    ['limits', new Map<string, Value>([['GL_MAX_TEXTURE_SIZE', 16384], ['GL_MAX_TEXTURE_STACK_DEPTH', 10]])],
-    ['dict', new Map<string, Value>([['a', 1], ['b', 2]])],
+    [
+      'limits',
+      new Map<string, Value>([
+        ['GL_MAX_TEXTURE_SIZE', 16384],
+        ['GL_MAX_TEXTURE_STACK_DEPTH', 10],
+      ]),
+    ],
+    [
+      'dict',
+      new Map<string, Value>([
+        ['a', 1],
+        ['b', 2],
+      ]),
+    ],
     ['in', 'reserved-named key'],
   ]),
 );
@@ -212,15 +224,15 @@ describe('predicate literals (one row per form)', () => {
       ['1e3 == 1000', true],
       ['9.2e-5 < 0.001', true],
       ['2.5E+1 == 25', true],
-      ["'a' == \"a\"", true],
+      ['\'a\' == "a"', true],
       ["'it\\'s' == \"it's\"", true],
-      ["\"a\\\"b\" == 'a\"b'", true],
+      ['"a\\"b" == \'a"b\'', true],
       ["'\\n' != 'n'", true],
       ["'\\t' == '\t'", true],
       ["'\\x41' == 'A'", true],
       ["'\\u00e9' == 'é'", true],
       ["'\\q' == 'q'", true],
-      ["'x\"y' == \"x\\\"y\"", true],
+      ['\'x"y\' == "x\\"y"', true],
       ['TRUE == YES', true],
       ['true == 1', true],
       ['FALSE == NO', true],
@@ -257,7 +269,7 @@ describe('nil semantics', () => {
       ["x MATCHES '.*'", false],
       ['NOT (x > 1)', true],
       ['nil == nil', true],
-      ["name > 1", false],
+      ['name > 1', false],
       ["version == '4.1'", false],
     ]);
   });
@@ -281,12 +293,15 @@ describe('nil semantics', () => {
 });
 
 describe('explanations', () => {
-  it("names the clause and the actual values: `argumentBuffersTier == 1` (argumentBuffersTier = 0)", () => {
+  it('names the clause and the actual values: `argumentBuffersTier == 1` (argumentBuffersTier = 0)', () => {
     const facts = mapFacts(new Map<string, Value>([['argumentBuffersTier', 0]]));
     const outcome = run('argumentBuffersTier == 1', facts);
     assert.equal(outcome.satisfied, false);
     assert.deepEqual(explainOutcome(outcome), ['`argumentBuffersTier == 1` (argumentBuffersTier = 0)']);
-    assert.deepEqual(outcome.decisive.map((c) => [c.index, c.span.start, c.span.end, c.result]), [[0, 0, 24, false]]);
+    assert.deepEqual(
+      outcome.decisive.map((c) => [c.index, c.span.start, c.span.end, c.result]),
+      [[0, 0, 24, false]],
+    );
   });
 
   it('AND lists only the false operands; OR lists all when none holds; NOT flips', () => {
@@ -298,9 +313,14 @@ describe('explanations', () => {
 
   it('notes nil, kinds and element counts', () => {
     assert.deepEqual(explainOutcome(run('x > 1')), ['`x > 1` (x = nil (absent); nil cannot be ordered: the comparison is false)']);
-    assert.deepEqual(explainOutcome(run("name > 1")), ["`name > 1` (name = 'Intel(R) UHD Graphics 630'; a string and a number cannot be ordered: the comparison is false)"]);
+    assert.deepEqual(explainOutcome(run('name > 1')), [
+      "`name > 1` (name = 'Intel(R) UHD Graphics 630'; a string and a number cannot be ordered: the comparison is false)",
+    ]);
     assert.deepEqual(explainOutcome(run('ALL numbers > 1')), ['`ALL numbers > 1` (numbers = {1, 2, 3}; 2 of 3 elements match)']);
-    const sysctl = run('hw.optional.avx2_0 == 1 AND machdep.cpu.brand_string != nil', sysctlFacts({ 'hw.optional.avx2_0': 0, 'machdep.cpu.brand_string': 'Intel' }));
+    const sysctl = run(
+      'hw.optional.avx2_0 == 1 AND machdep.cpu.brand_string != nil',
+      sysctlFacts({ 'hw.optional.avx2_0': 0, 'machdep.cpu.brand_string': 'Intel' }),
+    );
     assert.deepEqual(explainOutcome(sysctl), [
       '`hw.optional.avx2_0 == 1` (hw.optional.avx2_0 = 0)',
       '`machdep.cpu.brand_string != nil` (machdep.cpu.brand_string = nil (not available to sysctl-requirements (only hw.* and kern.ostype, kern.osrelease, kern.osrevision, kern.version)))',
@@ -378,12 +398,18 @@ describe('hostile predicates are bounded', () => {
       [`version IN ${'{'.repeat(n + 1)}1${'}'.repeat(n + 1)}`, 11 + n],
     ];
     for (const [text, offset] of constructs) {
-      assert.throws(() => parsePredicate(text), (e: unknown) => e instanceof PredicateSyntaxError && e.offset === offset && /nesting deeper/.test(e.reason));
+      assert.throws(
+        () => parsePredicate(text),
+        (e: unknown) => e instanceof PredicateSyntaxError && e.offset === offset && /nesting deeper/.test(e.reason),
+      );
     }
   });
 
   it('refuses a predicate longer than the cap and parses a long flat one in linear time', () => {
-    assert.throws(() => parsePredicate(' '.repeat(MAX_PREDICATE_LENGTH + 1)), (e: unknown) => e instanceof PredicateSyntaxError && e.offset === MAX_PREDICATE_LENGTH);
+    assert.throws(
+      () => parsePredicate(' '.repeat(MAX_PREDICATE_LENGTH + 1)),
+      (e: unknown) => e instanceof PredicateSyntaxError && e.offset === MAX_PREDICATE_LENGTH,
+    );
     const clause = 'version > 5 OR ';
     const long = clause.repeat(Math.floor((MAX_PREDICATE_LENGTH - 20) / clause.length)) + 'version > 4';
     let outcome: ReturnType<typeof run> | undefined;
@@ -402,7 +428,12 @@ describe('hostile predicates are bounded', () => {
 
   it('catastrophic regular expressions run in linear time', () => {
     const subject = `${'a'.repeat(5000)}!`;
-    const facts = mapFacts(new Map<string, Value>([['s', subject], ['t', 'a'.repeat(30)]]));
+    const facts = mapFacts(
+      new Map<string, Value>([
+        ['s', subject],
+        ['t', 'a'.repeat(30)],
+      ]),
+    );
     for (const pattern of ['(a+)+$', '(a|a)*b', '(a*)*b', '(a|aa)+$', '(.*a){20}', '(\\\\w+\\\\s?)+$']) {
       let outcome: ReturnType<typeof run> | undefined;
       const ms = timed(() => (outcome = run(`s MATCHES '${pattern}'`, facts)));

@@ -55,30 +55,73 @@ describe('parseProductRequirements', () => {
     ['not UTF-8', new Uint8Array([0x3c, 0xff, 0xfe, 0x3e]), 'REQUIREMENTS_PLIST_MALFORMED', /not UTF-8/],
     ['malformed XML', '<plist><dict><key>os</key></plist>', 'REQUIREMENTS_PLIST_MALFORMED', /^x\.plist:1:\d+: /],
     ['not a plist', '<foo/>', 'REQUIREMENTS_PLIST_MALFORMED', /not a property list/],
-    ['entity declaration', '<!DOCTYPE plist [<!ENTITY x "yyyy">]>\n<plist><dict/></plist>', 'REQUIREMENTS_PLIST_MALFORMED', /^x\.plist:1:1: entity declarations/],
+    [
+      'entity declaration',
+      '<!DOCTYPE plist [<!ENTITY x "yyyy">]>\n<plist><dict/></plist>',
+      'REQUIREMENTS_PLIST_MALFORMED',
+      /^x\.plist:1:1: entity declarations/,
+    ],
     ['undefined entity', dict('<key>home</key><string>&x;</string>'), 'REQUIREMENTS_PLIST_MALFORMED', /^x\.plist:3:\d+: an entity other than/],
     ['deep nesting', plist(`${'<array>'.repeat(17)}${'</array>'.repeat(17)}`), 'REQUIREMENTS_PLIST_MALFORMED', /nested deeper than 16/],
     ['root array', plist('<array/>'), 'REQUIREMENTS_PLIST_INVALID_VALUE', /^x\.plist: \(root\): the property list must be a dictionary$/],
     ['unknown key', dict('<key>minimum-os</key><string>10.9</string>'), 'REQUIREMENTS_PLIST_UNKNOWN_KEY', /^x\.plist: minimum-os: unknown key$/],
     ['constructor key', dict('<key>constructor</key><true/>'), 'REQUIREMENTS_PLIST_UNKNOWN_KEY', /^x\.plist: constructor: unknown key$/],
-    ['unknown bundle key', dict('<key>bundle</key><array><dict><key>id</key><string>a</string><key>path</key><string>b</string><key>version</key><string>1</string></dict></array>'), 'REQUIREMENTS_PLIST_UNKNOWN_KEY', /^x\.plist: bundle\[0\]\.version: unknown key$/],
-    ['bundle without path', dict('<key>bundle</key><array><dict><key>id</key><string>a</string></dict></array>'), 'REQUIREMENTS_PLIST_INVALID_VALUE', /^x\.plist: bundle\[0\]\.path: missing \(required\)$/],
-    ['bundle not a dict', dict('<key>bundle</key><array><string>a</string></array>'), 'REQUIREMENTS_PLIST_INVALID_VALUE', /^x\.plist: bundle\[0\]: expected a dictionary/],
+    [
+      'unknown bundle key',
+      dict('<key>bundle</key><array><dict><key>id</key><string>a</string><key>path</key><string>b</string><key>version</key><string>1</string></dict></array>'),
+      'REQUIREMENTS_PLIST_UNKNOWN_KEY',
+      /^x\.plist: bundle\[0\]\.version: unknown key$/,
+    ],
+    [
+      'bundle without path',
+      dict('<key>bundle</key><array><dict><key>id</key><string>a</string></dict></array>'),
+      'REQUIREMENTS_PLIST_INVALID_VALUE',
+      /^x\.plist: bundle\[0\]\.path: missing \(required\)$/,
+    ],
+    [
+      'bundle not a dict',
+      dict('<key>bundle</key><array><string>a</string></array>'),
+      'REQUIREMENTS_PLIST_INVALID_VALUE',
+      /^x\.plist: bundle\[0\]: expected a dictionary/,
+    ],
     ['os not an array', dict('<key>os</key><string>10.9</string>'), 'REQUIREMENTS_PLIST_INVALID_VALUE', /^x\.plist: os: expected an array of strings$/],
-    ['os entry not a version', dict('<key>os</key><array><string>10.9</string><string>ten</string></array>'), 'REQUIREMENTS_PLIST_INVALID_VALUE', /^x\.plist: os\[1\]: 'ten' is not a version/],
-    ['os entry not a string', dict('<key>os</key><array><integer>11</integer></array>'), 'REQUIREMENTS_PLIST_INVALID_VALUE', /^x\.plist: os\[0\]: expected a string$/],
-    ['unknown arch', dict('<key>arch</key><array><string>sparc</string></array>'), 'REQUIREMENTS_PLIST_INVALID_VALUE', /^x\.plist: arch\[0\]: 'sparc' is not an architecture/],
+    [
+      'os entry not a version',
+      dict('<key>os</key><array><string>10.9</string><string>ten</string></array>'),
+      'REQUIREMENTS_PLIST_INVALID_VALUE',
+      /^x\.plist: os\[1\]: 'ten' is not a version/,
+    ],
+    [
+      'os entry not a string',
+      dict('<key>os</key><array><integer>11</integer></array>'),
+      'REQUIREMENTS_PLIST_INVALID_VALUE',
+      /^x\.plist: os\[0\]: expected a string$/,
+    ],
+    [
+      'unknown arch',
+      dict('<key>arch</key><array><string>sparc</string></array>'),
+      'REQUIREMENTS_PLIST_INVALID_VALUE',
+      /^x\.plist: arch\[0\]: 'sparc' is not an architecture/,
+    ],
     ['ram as a string', dict('<key>ram</key><string>4</string>'), 'REQUIREMENTS_PLIST_INVALID_VALUE', /^x\.plist: ram: expected a number/],
     ['ram zero', dict('<key>ram</key><real>0</real>'), 'REQUIREMENTS_PLIST_INVALID_VALUE', /^x\.plist: ram: 0 GB is not a plausible minimum$/],
     ['home as a string', dict('<key>home</key><string>yes</string>'), 'REQUIREMENTS_PLIST_INVALID_VALUE', /^x\.plist: home: expected <true\/> or <false\/>$/],
     ['predicate not a string', dict('<key>metal-device</key><true/>'), 'REQUIREMENTS_PLIST_INVALID_VALUE', /^x\.plist: metal-device: expected a string$/],
-    ['predicate syntax', dict('<key>gl-renderer</key><string>version &gt;= </string>'), 'REQUIREMENTS_PLIST_PREDICATE_SYNTAX', /^x\.plist: gl-renderer: the predicate does not parse at offset 11: expected a value/],
+    [
+      'predicate syntax',
+      dict('<key>gl-renderer</key><string>version &gt;= </string>'),
+      'REQUIREMENTS_PLIST_PREDICATE_SYNTAX',
+      /^x\.plist: gl-renderer: the predicate does not parse at offset 11: expected a value/,
+    ],
     ['character XML cannot hold', dict('<key>sysctl-requirements</key><string>hw.x == &#1;1</string>'), 'REQUIREMENTS_PLIST_INVALID_VALUE', /contains U\+0001/],
     ['too large', ' '.repeat(MAX_REQUIREMENTS_PLIST_BYTES + 1), 'REQUIREMENTS_PLIST_TOO_LARGE', /larger than/],
   ];
   for (const [name, input, code, message] of bad) {
     it(`refuses ${name} with ${code}`, () => {
-      assert.throws(() => parseProductRequirements(input, 'x.plist'), (e: unknown) => e instanceof InputError && e.code === code && message.test(e.message));
+      assert.throws(
+        () => parseProductRequirements(input, 'x.plist'),
+        (e: unknown) => e instanceof InputError && e.code === code && message.test(e.message),
+      );
     });
   }
 
@@ -147,11 +190,17 @@ describe('synthesizeDistribution', () => {
       { kind: 'literal', value: true },
       { kind: 'literal', value: true },
     ]);
-    assert.deepEqual(d.choices.map((c) => [c.id, c.attributes.visible, c.pkgRefs]), [
-      ['default', undefined, []],
-      ['com.example.app', { kind: 'literal', value: false }, ['com.example.app']],
-    ]);
-    assert.deepEqual(d.pkgRefs.map((r) => [r.id, r.version, r.path, r.onConclusion]), [['com.example.app', '1.0', '#com.example.app.pkg', 'none']]);
+    assert.deepEqual(
+      d.choices.map((c) => [c.id, c.attributes.visible, c.pkgRefs]),
+      [
+        ['default', undefined, []],
+        ['com.example.app', { kind: 'literal', value: false }, ['com.example.app']],
+      ],
+    );
+    assert.deepEqual(
+      d.pkgRefs.map((r) => [r.id, r.version, r.path, r.onConclusion]),
+      [['com.example.app', '1.0', '#com.example.app.pkg', 'none']],
+    );
   });
 
   it('keeps every predicate byte for byte through CDATA, even one containing ]]>', () => {
@@ -171,7 +220,10 @@ describe('synthesizeDistribution', () => {
     const found = readPredicates(fixture('all-keys.xml').toString('utf8'));
     const fromXml: RequiredGraphicsInput = {
       singleDevice: found.singleDevice === 'true',
-      requirements: (['gl-renderer', 'cl-device', 'metal-device'] as GraphicsKind[]).map((kind) => ({ kind, predicate: predicateFromText(found[`required-${kind}`]!) })),
+      requirements: (['gl-renderer', 'cl-device', 'metal-device'] as GraphicsKind[]).map((kind) => ({
+        kind,
+        predicate: predicateFromText(found[`required-${kind}`]!),
+      })),
     };
     const verdicts: string[] = [];
     for (const p of loadProfiles({})) {
@@ -182,25 +234,51 @@ describe('synthesizeDistribution', () => {
       const sysA = evaluateSysctlRequirements(predicateFromText(ALL_KEYS.sysctlRequirements!), sysctlView(p, false), options);
       const sysB = evaluateSysctlRequirements(predicateFromText(found['sysctl-requirements']!), sysctlView(p, false), options);
       assert.deepEqual(sysB, sysA, p.id);
-      if (p.id === 'macbookpro-15-mid2015-10.14.6' || p.id === 'macmini-2018-14.8.3') verdicts.push(`${p.id} ${a.satisfied} ${a.singleDevice.devices.join(',')}`);
+      if (p.id === 'macbookpro-15-mid2015-10.14.6' || p.id === 'macmini-2018-14.8.3')
+        verdicts.push(`${p.id} ${a.satisfied} ${a.singleDevice.devices.join(',')}`);
     }
     assert.deepEqual(verdicts, ['macbookpro-15-mid2015-10.14.6 true 1', 'macmini-2018-14.8.3 false ']);
   });
 
   const shapes: Array<[string, ProductRequirements, Record<string, unknown>, RegExp[]]> = [
-    ['no requirements', {}, { minSpec: '1', archs: ['x86_64', 'arm64'], os: undefined, ram: undefined, domains: false }, [/^(?![\s\S]*<installation-check>)/, /^(?![\s\S]*<volume-check>)/]],
+    [
+      'no requirements',
+      {},
+      { minSpec: '1', archs: ['x86_64', 'arm64'], os: undefined, ram: undefined, domains: false },
+      [/^(?![\s\S]*<installation-check>)/, /^(?![\s\S]*<volume-check>)/],
+    ],
     ['arch arm64 only', { arch: ['arm64'] }, { minSpec: '1', archs: ['arm64'] }, []],
     ['i386 means x86_64', { arch: ['i386', 'x86_64'] }, { archs: ['x86_64'] }, []],
     ['os per major line', { os: ['10.5.4', '10.6.2'] }, { minSpec: '2', os: [[{ min: '10.6.2' }, { min: '10.5.4', before: '10.6' }]] }, []],
     ['os in newer majors', { os: ['13.0', '14.2'] }, { os: [[{ min: '14.2' }, { min: '13.0', before: '13.1' }]] }, []],
-    ['metal alone: trailing floor', { metalDevice: 'argumentBuffersTier == 1' }, { minSpec: '2', os: [[{ min: '10.14.4' }]] }, [/<\/pkg-ref>\n {4}<volume-check>\n {8}<allowed-os-versions>\n {12}<os-version min="10\.14\.4"\/>/]],
+    [
+      'metal alone: trailing floor',
+      { metalDevice: 'argumentBuffersTier == 1' },
+      { minSpec: '2', os: [[{ min: '10.14.4' }]] },
+      [/<\/pkg-ref>\n {4}<volume-check>\n {8}<allowed-os-versions>\n {12}<os-version min="10\.14\.4"\/>/],
+    ],
     ['os below the floor dropped', { os: ['10.13', '12.0'], metalDevice: 'isHeadless == NO' }, { os: [[{ min: '12.0' }]] }, []],
     ['all os below the floor', { os: ['10.6'], clDevice: 'version >= 1.2', glRenderer: 'version >= 2' }, { os: [[{ min: '10.7' }]] }, []],
-    ['floor after the bundles', { glRenderer: 'version >= 2', bundle: [{ id: 'a', path: 'b' }] }, { os: [[{ min: '10.6.8' }]] }, [/<\/required-bundles>\n {8}<allowed-os-versions>/]],
-    ['sysctl alone: no floor', { sysctlRequirements: 'hw.ncpu > 1' }, { minSpec: '1', os: undefined }, [/<hardware-properties>\n {12}<sysctl-requirements><!\[CDATA\[hw\.ncpu > 1\]\]><\/sysctl-requirements>/]],
+    [
+      'floor after the bundles',
+      { glRenderer: 'version >= 2', bundle: [{ id: 'a', path: 'b' }] },
+      { os: [[{ min: '10.6.8' }]] },
+      [/<\/required-bundles>\n {8}<allowed-os-versions>/],
+    ],
+    [
+      'sysctl alone: no floor',
+      { sysctlRequirements: 'hw.ncpu > 1' },
+      { minSpec: '1', os: undefined },
+      [/<hardware-properties>\n {12}<sysctl-requirements><!\[CDATA\[hw\.ncpu > 1\]\]><\/sysctl-requirements>/],
+    ],
     ['ram two decimals', { ram: 1.5 }, { ram: 1.5 }, [/<ram min-gb="1\.50"\/>/]],
     ['home false', { home: false }, { domains: false }, []],
-    ['bundles all by default', { bundle: [{ id: 'a', path: 'b', search: false }] }, {}, [/<required-bundles all="true">\n {12}<bundle id="a" path="b" search="false"\/>/]],
+    [
+      'bundles all by default',
+      { bundle: [{ id: 'a', path: 'b', search: false }] },
+      {},
+      [/<required-bundles all="true">\n {12}<bundle id="a" path="b" search="false"\/>/],
+    ],
     ['single device false', { glRenderer: 'version >= 2', singleGraphicsDevice: false }, {}, [/<required-graphics>\n/]],
   ];
   for (const [name, req, expected, patterns] of shapes) {
@@ -216,7 +294,7 @@ describe('synthesizeDistribution', () => {
     });
   }
 
-  it('applies the man page\'s sysctl floor only when asked', () => {
+  it("applies the man page's sysctl floor only when asked", () => {
     const d = parseDistribution(synthesizeDistribution({ sysctlRequirements: 'hw.ncpu > 1' }, { sysctlFloor: true }), 'synth.xml');
     assert.deepEqual(d.volumeCheck?.allowedOsVersions, [[{ min: '10.10' }]]);
   });
@@ -228,7 +306,10 @@ describe('synthesizeDistribution', () => {
     );
     const d = parseDistribution(xml, 'synth.xml');
     assert.equal(d.title, 'A <b> & c');
-    assert.deepEqual(d.pkgRefs.map((r) => [r.id, r.version, r.path]), [['com.ex&<"ample', '1"0', '#com.ex&<"ample.pkg']]);
+    assert.deepEqual(
+      d.pkgRefs.map((r) => [r.id, r.version, r.path]),
+      [['com.ex&<"ample', '1"0', '#com.ex&<"ample.pkg']],
+    );
     assert.deepEqual(d.volumeCheck?.requiredBundles[0]?.bundles, [{ id: 'a"b', path: 'x<y>&z', CFBundleShortVersionString: '1\t2', search: false }]);
   });
 });

@@ -21,7 +21,7 @@ function evaluate(p: Profile, text: string, translated = false, subset?: SysctlS
 
 const AVX2 = 'hw.optional.avx2_0 == 1';
 
-describe('sysctl-requirements hw.optional.avx2_0 == 1 (the issue\'s acceptance case)', () => {
+describe("sysctl-requirements hw.optional.avx2_0 == 1 (the issue's acceptance case)", () => {
   it('passes on macbookpro-13-early2015-10.10.5 (Broadwell)', () => {
     const r = evaluate(profile('macbookpro-13-early2015-10.10.5'), AVX2);
     assert.deepEqual([r.status, r.satisfied, r.explanation], ['passed', true, []]);
@@ -33,7 +33,7 @@ describe('sysctl-requirements hw.optional.avx2_0 == 1 (the issue\'s acceptance c
     assert.match(r.explanation[0]!, /^sysctl-requirements failed `hw\.optional\.avx2_0 == 1` \(hw\.optional\.avx2_0 = (0|nil)/);
   });
 
-  it('is ignored on that Mac\'s own 10.8.5, as the Installer ignores it before 10.10', () => {
+  it("is ignored on that Mac's own 10.8.5, as the Installer ignores it before 10.10", () => {
     const r = evaluate(profile('macbookair-13-mid2012-10.8.5'), AVX2);
     assert.deepEqual([r.status, r.satisfied, r.floor], ['ignored', true, '10.10']);
     assert.deepEqual(r.explanation, ['sysctl-requirements ignored: the Installer ignores it before macOS 10.10 (this Mac runs 10.8.5)']);
@@ -99,7 +99,9 @@ describe('which sysctl names a predicate may read', () => {
 
 describe('sysctl-requirements that do not parse or raise', () => {
   it('a syntax error fails the check and is located in the file', () => {
-    const r = evaluateSysctlRequirements({ text: 'hw.ncpu >> 2', position: { line: 40, column: 34 }, segments: [] }, profile('macmini-2018-14.8.3').sysctl, { osVersion: '14.8.3' });
+    const r = evaluateSysctlRequirements({ text: 'hw.ncpu >> 2', position: { line: 40, column: 34 }, segments: [] }, profile('macmini-2018-14.8.3').sysctl, {
+      osVersion: '14.8.3',
+    });
     assert.deepEqual([r.status, r.satisfied], ['invalid', false]);
     assert.deepEqual(r.syntaxError, { offset: 9, message: "expected a value, found '>'", position: { line: 40, column: 43 } });
     assert.deepEqual(r.explanation, ["sysctl-requirements: the predicate does not parse (expected a value, found '>', at 40:43); the check fails"]);

@@ -6,12 +6,23 @@ import type { Policies } from '../../src/installer/policy.js';
 import { choiceRun, choicesFixture, click, diagnostics, installed, shown, state } from './choices-support.js';
 
 const policies = (p: Record<string, string>) => p as unknown as Partial<Policies>;
-const set = (choice: string, attribute: 'selected' | 'enabled' | 'visible', value: boolean): ChoiceChange => ({ kind: 'set', choice, attribute, value, origin: `test ${choice}` });
+const set = (choice: string, attribute: 'selected' | 'enabled' | 'visible', value: boolean): ChoiceChange => ({
+  kind: 'set',
+  choice,
+  attribute,
+  value,
+  origin: `test ${choice}`,
+});
 
 describe('choices: clicks and re-evaluation', () => {
   it('without changes, every choice of the dependent fixture is selected', async () => {
     const r = await choiceRun('dependent.xml');
-    assert.deepEqual(shown(r), [['base', 1], ['addon', 1], ['plugin', 1], ['forced', 1]]);
+    assert.deepEqual(shown(r), [
+      ['base', 1],
+      ['addon', 1],
+      ['plugin', 1],
+      ['forced', 1],
+    ]);
     assert.deepEqual(diagnostics(r, 'CHOICE_CHANGE_REVERTED'), []);
   });
 
@@ -27,14 +38,21 @@ describe('choices: clicks and re-evaluation', () => {
 
   it('a selected expression that keeps the click through my.choice.selected keeps a deselection', async () => {
     const r = await choiceRun('dependent.xml', { changes: [click('plugin', false)] });
-    assert.deepEqual(shown(r), [['base', 1], ['addon', 1], ['plugin', 0], ['forced', 1]]);
+    assert.deepEqual(shown(r), [
+      ['base', 1],
+      ['addon', 1],
+      ['plugin', 0],
+      ['forced', 1],
+    ]);
     assert.deepEqual(diagnostics(r, 'CHOICE_CHANGE_REVERTED'), []);
   });
 
   it('a literal selected="true" undoes a click, with a warning naming the choice', async () => {
     const r = await choiceRun('dependent.xml', { changes: [click('forced', false)] });
     assert.equal(state(r, 'forced').selectedState, 1);
-    assert.deepEqual(diagnostics(r, 'CHOICE_CHANGE_REVERTED'), [{ choice: 'forced', origin: '--deselect forced', attribute: 'selected', wanted: false, now: 1 }]);
+    assert.deepEqual(diagnostics(r, 'CHOICE_CHANGE_REVERTED'), [
+      { choice: 'forced', origin: '--deselect forced', attribute: 'selected', wanted: false, now: 1 },
+    ]);
     assert.equal(r.diagnostics.find((d) => d.code === 'CHOICE_CHANGE_REVERTED')!.severity, 'warning');
   });
 
@@ -46,7 +64,10 @@ describe('choices: clicks and re-evaluation', () => {
     const applied = await choiceRun('dependent.xml', { changes, policies: policies({ 'locked-choice-change': 'apply' }) });
     // Applied, then addon's own expression (base && my.choice.selected) deselects it again.
     assert.deepEqual(diagnostics(applied, 'CHOICE_CHANGE_LOCKED'), [{ choice: 'addon', origin: '--select addon', state: 'disabled', applied: true }]);
-    assert.deepEqual(diagnostics(applied, 'CHOICE_CHANGE_REVERTED').map((d) => d.choice), ['addon']);
+    assert.deepEqual(
+      diagnostics(applied, 'CHOICE_CHANGE_REVERTED').map((d) => d.choice),
+      ['addon'],
+    );
   });
 
   it('an unknown choice id is a warning naming it, and nothing else changes', async () => {
@@ -56,12 +77,22 @@ describe('choices: clicks and re-evaluation', () => {
       { choice: 'gone', origin: 'test gone' },
     ]);
     assert.match(r.diagnostics.find((d) => d.code === 'CHOICE_CHANGE_UNKNOWN')!.message, /choice 'renamed' is unknown/);
-    assert.deepEqual(shown(r), [['base', 1], ['addon', 1], ['plugin', 1], ['forced', 1]]);
+    assert.deepEqual(shown(r), [
+      ['base', 1],
+      ['addon', 1],
+      ['plugin', 1],
+      ['forced', 1],
+    ]);
   });
 
   it('applies a change file in the attribute form', async () => {
     const r = await choiceRun('dependent.xml', { changes: readChoiceChanges(choicesFixture('changes-attributes.plist'), 'changes.plist') });
-    assert.deepEqual(shown(r), [['base', 0], ['addon', 0], ['plugin', 0], ['forced', 1]]);
+    assert.deepEqual(shown(r), [
+      ['base', 0],
+      ['addon', 0],
+      ['plugin', 0],
+      ['forced', 1],
+    ]);
     assert.equal(state(r, 'plugin').visible, false);
     assert.deepEqual(diagnostics(r, 'CHOICE_CHANGE_UNKNOWN'), [{ choice: 'renamed-in-2.0', origin: 'changes.plist item 2' }]);
     assert.deepEqual(installed(r), ['com.example.forced']);
@@ -70,8 +101,16 @@ describe('choices: clicks and re-evaluation', () => {
   it('applies a change file in the legacy form: each id toggled in order', async () => {
     const r = await choiceRun('dependent.xml', { changes: readChoiceChanges(choicesFixture('changes-legacy.plist'), 'legacy.plist') });
     // plugin off, addon off, plugin on again, forced off (undone by selected="true").
-    assert.deepEqual(shown(r), [['base', 1], ['addon', 0], ['plugin', 1], ['forced', 1]]);
-    assert.deepEqual(diagnostics(r, 'CHOICE_CHANGE_REVERTED').map((d) => d.origin), ['legacy.plist item 4']);
+    assert.deepEqual(shown(r), [
+      ['base', 1],
+      ['addon', 0],
+      ['plugin', 1],
+      ['forced', 1],
+    ]);
+    assert.deepEqual(
+      diagnostics(r, 'CHOICE_CHANGE_REVERTED').map((d) => d.origin),
+      ['legacy.plist item 4'],
+    );
   });
 
   it('reads -showChoicesXML output as states, with a warning that installer refuses it', async () => {
@@ -98,13 +137,25 @@ describe("choices: a Distribution shaped like munki's", () => {
 
   it('selects everything on a clean Mac', async () => {
     const r = await choiceRun('munki.xml');
-    assert.deepEqual(shown(r), [['core', 1], ['admin', 1], ['app', 1], ['launchd', 1], ['app_usage', 1]]);
+    assert.deepEqual(shown(r), [
+      ['core', 1],
+      ['admin', 1],
+      ['app', 1],
+      ['launchd', 1],
+      ['app_usage', 1],
+    ]);
     assert.equal(r.restartAction, 'RequireRestart');
   });
 
   it('leaves out what is installed at this version (start_selected reads packageUpgradeAction, directly and through a function)', async () => {
     const r = await choiceRun('munki.xml', { sets: RECEIPTS });
-    assert.deepEqual(shown(r), [['core', 1], ['admin', 1], ['app', 1], ['launchd', 0], ['app_usage', 0]]);
+    assert.deepEqual(shown(r), [
+      ['core', 1],
+      ['admin', 1],
+      ['app', 1],
+      ['launchd', 0],
+      ['app_usage', 0],
+    ]);
     assert.equal(r.restartAction, 'None');
     assert.deepEqual(
       r.packages.map((p) => [p.id, p.installedVersion, p.installKBytes]),
@@ -133,14 +184,26 @@ describe('choices: the command-line options', () => {
       { kind: 'click', choice: 'a', value: true, origin: '--select a' },
       { kind: 'click', choice: 'c', value: false, origin: '--deselect c' },
     ]);
-    assert.deepEqual(changes.slice(0, 4).map((c) => c.kind), ['toggle', 'toggle', 'toggle', 'toggle']);
+    assert.deepEqual(
+      changes.slice(0, 4).map((c) => c.kind),
+      ['toggle', 'toggle', 'toggle', 'toggle'],
+    );
     // Without the raw arguments: every --select, then every --deselect.
-    assert.deepEqual(choiceChangesFromArgs({ select: ['x'], deselect: 'y' })!.map((c) => c.origin), ['--select x', '--deselect y']);
+    assert.deepEqual(
+      choiceChangesFromArgs({ select: ['x'], deselect: 'y' })!.map((c) => c.origin),
+      ['--select x', '--deselect y'],
+    );
     assert.equal(choiceChangesFromArgs({}), undefined);
   });
 
   it('names the flag in errors', () => {
-    assert.throws(() => choiceChangesFromArgs({ choices: choicesFixture('missing.plist') }), (e: Error & { code?: string }) => e.code === 'FILE_UNREADABLE' && e.message.startsWith('--choices '));
-    assert.throws(() => choiceChangesFromArgs({ select: '' }), (e: Error & { code?: string }) => e.code === 'FLAG_INVALID' && e.message.startsWith('--select'));
+    assert.throws(
+      () => choiceChangesFromArgs({ choices: choicesFixture('missing.plist') }),
+      (e: Error & { code?: string }) => e.code === 'FILE_UNREADABLE' && e.message.startsWith('--choices '),
+    );
+    assert.throws(
+      () => choiceChangesFromArgs({ select: '' }),
+      (e: Error & { code?: string }) => e.code === 'FLAG_INVALID' && e.message.startsWith('--select'),
+    );
   });
 });

@@ -56,7 +56,7 @@ describe('choices --graph', () => {
     const list = edges(g);
     assert.ok(list.includes('uninstall.selected -> install.selected'));
     assert.ok(list.includes('install.selected -> uninstall.selected'));
-    assert.ok(list.includes('rust-docs.selected -> uninstall.selected'), 'choices[\'rust-docs\'] is read');
+    assert.ok(list.includes('rust-docs.selected -> uninstall.selected'), "choices['rust-docs'] is read");
     assert.ok(list.includes('rustc.selected -> rustc.selected'));
   });
 
@@ -73,19 +73,31 @@ describe('choices --graph', () => {
 
   it('bounds the walk over hostile call graphs', () => {
     const n = 3000;
-    const fns = Array.from({ length: n }, (_, i) => `function f${i}() { return ${Array.from({ length: 20 }, (_, k) => `f${(i + k + 1) % n}()`).join(' || ')} || choices.c.selected; }`).join('\n');
+    const fns = Array.from(
+      { length: n },
+      (_, i) => `function f${i}() { return ${Array.from({ length: 20 }, (_, k) => `f${(i + k + 1) % n}()`).join(' || ')} || choices.c.selected; }`,
+    ).join('\n');
     const choices = Array.from({ length: 400 }, (_, i) => `<choice id="c${i}" selected="f${i}()"/>`).join('');
     const lines = Array.from({ length: 400 }, (_, i) => `<line choice="c${i}"/>`).join('');
     const xml = `<installer-gui-script><title>T</title><script><![CDATA[${fns}]]></script><choices-outline><line choice="c"/>${lines}</choices-outline><choice id="c"/>${choices}</installer-gui-script>`;
     const started = performance.now();
-    assert.throws(() => choiceGraph(parseDistribution(xml, 'h.xml')), (e: unknown) => e instanceof InputError && e.code === 'CHOICE_GRAPH_TOO_COMPLEX');
+    assert.throws(
+      () => choiceGraph(parseDistribution(xml, 'h.xml')),
+      (e: unknown) => e instanceof InputError && e.code === 'CHOICE_GRAPH_TOO_COMPLEX',
+    );
     assert.ok(performance.now() - started < 5000);
   });
 
   it('the command prints the graph, and asks for --graph', () => {
     let out = '';
-    assert.equal(choicesCommand({ file: choicesFixture('dependent.xml'), graph: true, format: 'dot', recover: false }, (t) => (out += t)), 0);
+    assert.equal(
+      choicesCommand({ file: choicesFixture('dependent.xml'), graph: true, format: 'dot', recover: false }, (t) => (out += t)),
+      0,
+    );
     assert.ok(out.startsWith('digraph choices {'));
-    assert.throws(() => choicesCommand({ file: choicesFixture('dependent.xml'), graph: false, format: 'mermaid', recover: false }), (e: unknown) => e instanceof InputError && e.code === 'FLAG_MISSING');
+    assert.throws(
+      () => choicesCommand({ file: choicesFixture('dependent.xml'), graph: false, format: 'mermaid', recover: false }),
+      (e: unknown) => e instanceof InputError && e.code === 'FLAG_MISSING',
+    );
   });
 });

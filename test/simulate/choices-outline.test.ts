@@ -49,14 +49,24 @@ describe('choices: the outline', () => {
 
   it('a click on a mixed parent selects its enabled children; deselecting it leaves a disabled child selected', async () => {
     const selected = await choiceRun('outline.xml', { changes: [click('suite', true)] });
-    assert.deepEqual(shown(selected).slice(0, 4), [['suite', 1], ['core', 1], ['extras', 1], ['samples', 1]]);
+    assert.deepEqual(shown(selected).slice(0, 4), [
+      ['suite', 1],
+      ['core', 1],
+      ['extras', 1],
+      ['samples', 1],
+    ]);
     const deselected = await choiceRun('outline.xml', { changes: [click('suite', false)] });
     // core is disabled: the click does not reach it, so the parent stays mixed and core still installs.
-    assert.deepEqual(shown(deselected).slice(0, 4), [['suite', -1], ['core', 1], ['extras', 0], ['samples', 0]]);
+    assert.deepEqual(shown(deselected).slice(0, 4), [
+      ['suite', -1],
+      ['core', 1],
+      ['extras', 0],
+      ['samples', 0],
+    ]);
     assert.deepEqual(installed(deselected).slice(0, 2), ['com.example.core', 'com.example.cli']);
   });
 
-  it("a parent's start_selected=\"false\" passes to its enabled children, so they do not install", async () => {
+  it('a parent\'s start_selected="false" passes to its enabled children, so they do not install', async () => {
     const xml = `<installer-gui-script minSpecVersion="2"><title>T</title>
       <choices-outline><line choice="group"><line choice="a"/><line choice="b"/><line choice="locked"/></line></choices-outline>
       <choice id="group" start_selected="false"/>
@@ -67,10 +77,20 @@ describe('choices: the outline', () => {
     </installer-gui-script>`;
     const r = await choiceRun(xml);
     // Pre-order: the parent's start value passes down first (locked is still enabled then), then b's own start_selected wins.
-    assert.deepEqual(shown(r), [['group', -1], ['a', 0], ['b', 1], ['locked', 0]]);
+    assert.deepEqual(shown(r), [
+      ['group', -1],
+      ['a', 0],
+      ['b', 1],
+      ['locked', 0],
+    ]);
     assert.deepEqual(installed(r), ['p.b']);
     const own = await choiceRun(xml, { policies: policies({ 'parent-selected': 'own' }) });
-    assert.deepEqual(shown(own), [['group', 1], ['a', 1], ['b', 1], ['locked', 1]]);
+    assert.deepEqual(shown(own), [
+      ['group', 1],
+      ['a', 1],
+      ['b', 1],
+      ['locked', 1],
+    ]);
     assert.equal(state(own, 'group').selected, false, 'policy own: the parent reads its own state');
     assert.deepEqual(diagnostics(own, 'CHOICE_PARENT_STATE_DERIVED'), [{ choice: 'group', selected: false, shown: 1 }]);
   });
@@ -85,12 +105,22 @@ describe('choices: the outline', () => {
       <pkg-ref id="p.a">#a.pkg</pkg-ref><pkg-ref id="p.b">#b.pkg</pkg-ref><pkg-ref id="p.off">#off.pkg</pkg-ref>
     </installer-gui-script>`;
     const r = await choiceRun(xml);
-    assert.deepEqual(shown(r), [['group', 0], ['a', 0], ['b', 0], ['off', 0]]);
+    assert.deepEqual(shown(r), [
+      ['group', 0],
+      ['a', 0],
+      ['b', 0],
+      ['off', 0],
+    ]);
     assert.deepEqual(installed(r), []);
     assert.deepEqual(diagnostics(r, 'CHOICE_PARENT_STATE_DERIVED'), [{ choice: 'group', selected: false }]);
     // Selecting `off` makes the expression true again: the parent's change passes down.
     const on = await choiceRun(xml, { changes: [click('off', true)] });
-    assert.deepEqual(shown(on), [['group', 1], ['a', 1], ['b', 1], ['off', 1]]);
+    assert.deepEqual(shown(on), [
+      ['group', 1],
+      ['a', 1],
+      ['b', 1],
+      ['off', 1],
+    ]);
   });
 });
 
@@ -107,7 +137,11 @@ describe('choices: state readable before the choice phase', () => {
     const early = r.diagnostics.find((d) => d.code === 'CHOICE_STATE_READ_EARLY')!;
     assert.equal(early.source, 'installation-check@script');
     // After the choice phase the JavaScript start_selected has run: 10.14.6 is not newer than 99.
-    assert.deepEqual(shown(r), [['optional', 0], ['computed', 0], ['plain', 1]]);
+    assert.deepEqual(shown(r), [
+      ['optional', 0],
+      ['computed', 0],
+      ['plain', 1],
+    ]);
   });
 
   it('policy early-choice-state=true: every choice reads true until the choice phase', async () => {

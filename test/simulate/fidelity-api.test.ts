@@ -20,7 +20,10 @@ describe('API members called as functions', () => {
         ['warning', 'system.files', 'choice[app]@visible', 25],
       ],
     );
-    assert.equal(dist.diagnostics.some((d) => d.code === 'API_UNKNOWN_MEMBER'), false);
+    assert.equal(
+      dist.diagnostics.some((d) => d.code === 'API_UNKNOWN_MEMBER'),
+      false,
+    );
   });
 
   it('the TypeError they raise at run time follows the usual rules: a caught one fails the check, a choice expression is hidden', async () => {

@@ -27,7 +27,10 @@ describe('domains, read per attribute', () => {
     const r = await simulateOne('fidelity/domains-anywhere-false.xml', M4_26, { policies: { 'omitted-domain': 'off' } });
     assert.deepEqual(r.domains, { anywhere: false, currentUserHome: false, localSystem: false });
     assert.equal(r.installable, false);
-    assert.deepEqual(r.blockers.map((b) => b.code), ['NO_ENABLED_DOMAIN']);
+    assert.deepEqual(
+      r.blockers.map((b) => b.code),
+      ['NO_ENABLED_DOMAIN'],
+    );
     assert.deepEqual(
       r.diagnostics.filter((d) => d.code === 'DOMAIN_ATTRIBUTE_DEFAULTED').map((d) => d.args),
       [
@@ -46,10 +49,16 @@ describe('domains, read per attribute', () => {
   it('a home-only install still needs the boot volume to pass its volume-check', async () => {
     const r = await simulateOne('fidelity/domains-home-only.xml', INTEL_1014);
     assert.deepEqual(r.domains, { anywhere: false, currentUserHome: true, localSystem: false });
-    assert.deepEqual(r.volumes.map((v) => [v.mountpoint, v.passed, v.eligible]), [['/', false, false]]);
+    assert.deepEqual(
+      r.volumes.map((v) => [v.mountpoint, v.passed, v.eligible]),
+      [['/', false, false]],
+    );
     assert.equal(r.installable, false);
     assert.deepEqual(r.blockers, [
-      { code: 'NO_ELIGIBLE_VOLUME', message: 'the home domain installs on the boot volume, which cannot be chosen: no volume passes the volume check (/: Not on this volume.)' },
+      {
+        code: 'NO_ELIGIBLE_VOLUME',
+        message: 'the home domain installs on the boot volume, which cannot be chosen: no volume passes the volume check (/: Not on this volume.)',
+      },
     ]);
   });
 
@@ -83,7 +92,13 @@ describe('domains, read per attribute', () => {
       <choices-outline><line choice="a"/></choices-outline><choice id="a"><pkg-ref id="p"/></choice><pkg-ref id="p">#p.pkg</pkg-ref>
     </installer-gui-script>`;
     const r = await simulateOne(xml, TWO_VOLUMES);
-    assert.deepEqual(r.volumes.map((v) => v.eligible), [false, false]);
-    assert.deepEqual(r.blockers.map((b) => b.code), ['NO_ELIGIBLE_VOLUME']);
+    assert.deepEqual(
+      r.volumes.map((v) => v.eligible),
+      [false, false],
+    );
+    assert.deepEqual(
+      r.blockers.map((b) => b.code),
+      ['NO_ELIGIBLE_VOLUME'],
+    );
   });
 });

@@ -21,10 +21,18 @@ describe('fidelity on real installers: done when', () => {
         assert.equal(r.installable, true, p.id);
         installable++;
       } else if (supportedArch) {
-        assert.deepEqual(r.installationCheck, { passed: false, resultType: 'Fatal', title: 'Unable to install', message: 'Red Hat OpenShift Local requires macOS 12 or later.' }, p.id);
+        assert.deepEqual(
+          r.installationCheck,
+          { passed: false, resultType: 'Fatal', title: 'Unable to install', message: 'Red Hat OpenShift Local requires macOS 12 or later.' },
+          p.id,
+        );
         assert.equal(r.installable, false, p.id);
       } else {
-        assert.deepEqual(r.blockers.map((b) => b.code), ['ARCH_UNSUPPORTED', 'INSTALLATION_CHECK_FAILED'], p.id);
+        assert.deepEqual(
+          r.blockers.map((b) => b.code),
+          ['ARCH_UNSUPPORTED', 'INSTALLATION_CHECK_FAILED'],
+          p.id,
+        );
       }
     }
     assert.ok(installable >= 10, `installable on ${installable} profiles`);
@@ -70,7 +78,10 @@ describe('fidelity on real installers: done when', () => {
   it('<domains enable_anywhere="false"/> leaves the boot volume installable', async () => {
     const r = await simulateOne('fidelity/domains-anywhere-false.xml', 'macbookpro-15-mid2015-10.14.6');
     assert.equal(r.installable, true);
-    assert.deepEqual(r.volumes.map((v) => [v.mountpoint, v.eligible]), [['/', true]]);
+    assert.deepEqual(
+      r.volumes.map((v) => [v.mountpoint, v.eligible]),
+      [['/', true]],
+    );
     assert.deepEqual(r.domains, { anywhere: false, currentUserHome: false, localSystem: true });
   });
 
@@ -87,7 +98,10 @@ describe('fidelity on real installers: done when', () => {
   it('a Distribution whose only choice is unknown to its outline reports that nothing would be installed', async () => {
     const r = await simulateOne('fidelity/nothing-installed.xml', 'macmini-m4-2024-26.5.2');
     assert.equal(r.installable, false);
-    assert.deepEqual(r.blockers.map((b) => b.code), ['NOTHING_INSTALLED']);
+    assert.deepEqual(
+      r.blockers.map((b) => b.code),
+      ['NOTHING_INSTALLED'],
+    );
     assert.ok(r.diagnostics.some((d) => d.code === 'NOTHING_INSTALLED' && d.severity === 'warning'));
   });
 });

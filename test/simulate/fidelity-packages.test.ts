@@ -22,7 +22,10 @@ describe('<must-close> and <bundle-version>', () => {
     const plugin = dist.pkgRefs.find((r) => r.id === 'com.example.plugin')!;
     assert.deepEqual(plugin.mustClose, ['com.apple.finder']);
     assert.deepEqual(plugin.bundleVersions, []);
-    assert.equal(dist.diagnostics.some((d) => d.code === 'XML_UNKNOWN_ELEMENT'), false);
+    assert.equal(
+      dist.diagnostics.some((d) => d.code === 'XML_UNKNOWN_ELEMENT'),
+      false,
+    );
   });
 
   it('report which applications the Installer asks to quit and whether they run; a running one of an installed package is a warning', async () => {
@@ -104,7 +107,10 @@ describe('installKBytes against free space', () => {
     );
 
     const mbp = r.get(INTEL_1014)!; // 209,715,200 KB free: room enough
-    assert.deepEqual(mbp.volumes.map((v) => v.eligible), [true]);
+    assert.deepEqual(
+      mbp.volumes.map((v) => v.eligible),
+      [true],
+    );
     assert.equal(codes(mbp).includes('INSTALL_SIZE_EXCEEDS_FREE_SPACE'), false);
   });
 
@@ -117,7 +123,10 @@ describe('installKBytes against free space', () => {
   });
 
   it('a volume the check refused gets the fact but no space warning', async () => {
-    const xml = readFileSync(fixture('fidelity/install-size.xml'), 'utf8').replace('<choices-outline>', `<volume-check script="my.result.type = 'Fatal'; false"/><choices-outline>`);
+    const xml = readFileSync(fixture('fidelity/install-size.xml'), 'utf8').replace(
+      '<choices-outline>',
+      `<volume-check script="my.result.type = 'Fatal'; false"/><choices-outline>`,
+    );
     const r = await simulateOne(xml, profile(INTEL_1014, ['volumes[0].availableKilobytes=1000']));
     assert.equal(r.volumes[0]!.passed, false);
     assert.deepEqual(r.volumes[0]!.insufficientSpace, { neededKilobytes: NEEDED, availableKilobytes: 1000 });
@@ -139,10 +148,13 @@ describe('nothing would be installed', () => {
   it('every package unselected or inactive installs nothing', async () => {
     const r = await simulateOne('fidelity/nothing-selected.xml', INTEL_1014);
     assert.deepEqual(installs(r), []);
-    assert.deepEqual(r.packages.map((p) => [p.id, p.active, p.install]), [
-      ['com.example.a', true, false],
-      ['com.example.b', false, false],
-    ]);
+    assert.deepEqual(
+      r.packages.map((p) => [p.id, p.active, p.install]),
+      [
+        ['com.example.a', true, false],
+        ['com.example.b', false, false],
+      ],
+    );
     assert.deepEqual(r.blockers, [{ code: 'NOTHING_INSTALLED', message: 'nothing would be installed: every package is unselected or inactive' }]);
   });
 

@@ -62,9 +62,15 @@ describe('policy require-scripts-false', () => {
     const r = await simulateOne('fidelity/require-scripts-false.xml', INTEL_1014, { policies: { 'require-scripts-false': 'skip' } });
     assert.deepEqual(r.log, []);
     assert.deepEqual(r.installationCheck, { passed: true, resultType: null, title: null, message: null });
-    assert.deepEqual(r.volumes.map((v) => [v.passed, v.eligible]), [[true, true]]);
+    assert.deepEqual(
+      r.volumes.map((v) => [v.passed, v.eligible]),
+      [[true, true]],
+    );
     assert.deepEqual(choice(r, 'app'), { visible: true, enabled: true, selected: true });
-    assert.deepEqual(r.packages.map((p) => [p.id, p.install]), [['com.example.app', true]]);
+    assert.deepEqual(
+      r.packages.map((p) => [p.id, p.install]),
+      [['com.example.app', true]],
+    );
     assert.equal(r.restartAction, 'RequireRestart');
     assert.equal(r.installable, true);
     const skipped = r.diagnostics.filter((d) => d.code === 'REQUIRE_SCRIPTS_FALSE_SKIPPED');

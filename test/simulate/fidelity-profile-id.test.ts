@@ -4,7 +4,13 @@ import { chooseProfiles } from '../../src/cli/profile-options.js';
 import { InputError } from '../../src/errors.js';
 import { findProfileId } from '../../src/profile/find-id.js';
 
-const IDS = ['macmini-m4-2024-15.3.1', 'macmini-m4-2024-26.5.2', 'macmini-m4-2024-26.5.2-rosetta-shell', 'macbookpro-15-mid2015-10.14.6', 'imac-27-2019-10.15.7'];
+const IDS = [
+  'macmini-m4-2024-15.3.1',
+  'macmini-m4-2024-26.5.2',
+  'macmini-m4-2024-26.5.2-rosetta-shell',
+  'macbookpro-15-mid2015-10.14.6',
+  'imac-27-2019-10.15.7',
+];
 
 describe('finding a profile id', () => {
   it('an exact id wins, even when it is also a prefix of another', () => {
@@ -17,7 +23,10 @@ describe('finding a profile id', () => {
   });
 
   it('an ambiguous prefix lists every id it starts, in the given order', () => {
-    assert.deepEqual(findProfileId('macmini-m4', IDS), { kind: 'ambiguous', matches: ['macmini-m4-2024-15.3.1', 'macmini-m4-2024-26.5.2', 'macmini-m4-2024-26.5.2-rosetta-shell'] });
+    assert.deepEqual(findProfileId('macmini-m4', IDS), {
+      kind: 'ambiguous',
+      matches: ['macmini-m4-2024-15.3.1', 'macmini-m4-2024-26.5.2', 'macmini-m4-2024-26.5.2-rosetta-shell'],
+    });
   });
 
   it('an unknown id gets at most three suggestions, nearest first', () => {
@@ -36,7 +45,10 @@ describe('finding a profile id', () => {
 
 describe('--profile with the built-in profiles', () => {
   it('accepts a prefix', () => {
-    assert.deepEqual(chooseProfiles({ profile: ['macbookpro-15-mid2015-10'] }).map((p) => p.id), ['macbookpro-15-mid2015-10.14.6']);
+    assert.deepEqual(
+      chooseProfiles({ profile: ['macbookpro-15-mid2015-10'] }).map((p) => p.id),
+      ['macbookpro-15-mid2015-10.14.6'],
+    );
   });
 
   it('refuses an ambiguous prefix with the candidates', () => {
@@ -52,7 +64,10 @@ describe('--profile with the built-in profiles', () => {
   it('suggests the closest ids for an unknown one', () => {
     assert.throws(
       () => chooseProfiles({ profile: ['macmini-m4-2024-15.3.2'] }),
-      (e: unknown) => e instanceof InputError && e.code === 'PROFILE_UNKNOWN' && e.message === "unknown profile 'macmini-m4-2024-15.3.2'. Did you mean macmini-m4-2024-15.3.1, macmini-m4-2024-26.5.2?",
+      (e: unknown) =>
+        e instanceof InputError &&
+        e.code === 'PROFILE_UNKNOWN' &&
+        e.message === "unknown profile 'macmini-m4-2024-15.3.2'. Did you mean macmini-m4-2024-15.3.1, macmini-m4-2024-26.5.2?",
     );
   });
 });

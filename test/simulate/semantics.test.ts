@@ -24,7 +24,10 @@ describe('installation-check: OS gate', () => {
       const ic = r.get(id)!.installationCheck;
       assert.deepEqual(ic, { passed: false, resultType: 'Fatal', title: 'Too old', message: 'Requires macOS 10.15 or later.' }, id);
       assert.equal(r.get(id)!.installable, false, id);
-      assert.deepEqual(r.get(id)!.blockers.map((b) => b.code), ['INSTALLATION_CHECK_FAILED']);
+      assert.deepEqual(
+        r.get(id)!.blockers.map((b) => b.code),
+        ['INSTALLATION_CHECK_FAILED'],
+      );
     }
     for (const id of [INTEL_1015, M4_26]) {
       assert.equal(r.get(id)!.installationCheck.passed, true, id);
@@ -62,7 +65,10 @@ describe('architecture gate and Rosetta', () => {
 
     const noRosetta = r.get(M1_NO_ROSETTA)!;
     assert.equal(noRosetta.installable, false);
-    assert.deepEqual(noRosetta.blockers.map((b) => b.code), ['ARCH_ROSETTA_MISSING']);
+    assert.deepEqual(
+      noRosetta.blockers.map((b) => b.code),
+      ['ARCH_ROSETTA_MISSING'],
+    );
     assert.ok(codes(noRosetta).includes('ARCH_ROSETTA_MISSING'));
     // The rest is still evaluated.
     assert.deepEqual(noRosetta.log, [LOG_TRANSLATED]);
@@ -90,11 +96,20 @@ describe('architecture gate and Rosetta', () => {
 
   it('refuses hosts that hostArchitectures does not allow', async () => {
     const arm = await simulateXml('arch-arm64-only.xml', [INTEL_1014, M1_ROSETTA, M4_ROSETTA_SHELL]);
-    assert.deepEqual(arm.get(INTEL_1014)!.blockers.map((b) => b.code), ['ARCH_UNSUPPORTED']);
+    assert.deepEqual(
+      arm.get(INTEL_1014)!.blockers.map((b) => b.code),
+      ['ARCH_UNSUPPORTED'],
+    );
     assert.equal(arm.get(M1_ROSETTA)!.installable, true);
-    assert.deepEqual(arm.get(M4_ROSETTA_SHELL)!.blockers.map((b) => b.code), ['ARCH_UNSUPPORTED']);
+    assert.deepEqual(
+      arm.get(M4_ROSETTA_SHELL)!.blockers.map((b) => b.code),
+      ['ARCH_UNSUPPORTED'],
+    );
     const ppc = await simulateXml('arch-ppc-only.xml', [INTEL_1014, G5]);
-    assert.deepEqual(ppc.get(INTEL_1014)!.blockers.map((b) => b.code), ['ARCH_UNSUPPORTED']);
+    assert.deepEqual(
+      ppc.get(INTEL_1014)!.blockers.map((b) => b.code),
+      ['ARCH_UNSUPPORTED'],
+    );
     assert.equal(ppc.get(G5)!.installable, true);
   });
 });
@@ -107,17 +122,23 @@ describe('choices', () => {
     assert.deepEqual(choice(r, 'disabled-selected'), { visible: true, enabled: false, selected: true });
     assert.deepEqual(choice(r, 'hidden-unselected'), { visible: false, enabled: true, selected: false });
     assert.deepEqual(installs(r), ['pkg.main', 'pkg.hidden', 'pkg.disabled']);
-    assert.deepEqual(r.choices.map((c) => [c.id, c.parent]), [
-      ['visible-main', null],
-      ['hidden-selected', 'visible-main'],
-      ['disabled-selected', 'visible-main'],
-      ['hidden-unselected', 'visible-main'],
-    ]);
+    assert.deepEqual(
+      r.choices.map((c) => [c.id, c.parent]),
+      [
+        ['visible-main', null],
+        ['hidden-selected', 'visible-main'],
+        ['disabled-selected', 'visible-main'],
+        ['hidden-unselected', 'visible-main'],
+      ],
+    );
   });
 
   it('re-evaluates choice expressions until nothing changes, in outline order, with globals kept', async () => {
     const r = await simulateOne('choice-dependencies.xml', INTEL_1014);
-    assert.deepEqual(r.choices.map((c) => c.id), ['addon-docs', 'addon', 'base', 'counter']);
+    assert.deepEqual(
+      r.choices.map((c) => c.id),
+      ['addon-docs', 'addon', 'base', 'counter'],
+    );
     assert.equal(choice(r, 'base').selected, false);
     assert.deepEqual(choice(r, 'addon'), { visible: true, enabled: false, selected: false });
     // A single pass would leave addon-docs selected: it is evaluated before addon changes.
@@ -157,13 +178,19 @@ describe('exceptions and policies', () => {
     const exceptions = r.diagnostics.filter((d) => d.code === 'SCRIPT_EXCEPTION');
     // Located where the guest threw (script[2]'s `.property` for the three callers of crash()),
     // attributed to the evaluation that called it.
-    assert.deepEqual(exceptions.map((d) => d.location && [d.location.line, d.location.column]), [
-      [7, 1],
-      [12, 31],
-      [12, 31],
-      [12, 31],
-    ]);
-    assert.deepEqual(exceptions.map((d) => d.source), ['script[1]', 'installation-check@script', 'choice[throws-start]@start_selected', 'choice[throws-keep]@selected']);
+    assert.deepEqual(
+      exceptions.map((d) => d.location && [d.location.line, d.location.column]),
+      [
+        [7, 1],
+        [12, 31],
+        [12, 31],
+        [12, 31],
+      ],
+    );
+    assert.deepEqual(
+      exceptions.map((d) => d.source),
+      ['script[1]', 'installation-check@script', 'choice[throws-start]@start_selected', 'choice[throws-keep]@selected'],
+    );
   });
 
   it('honours the exception policies', async () => {
@@ -212,19 +239,41 @@ describe('declarative requirements', () => {
     assert.equal(r.get(INTEL_1015)!.volumes[0]!.passed, false, '10.15 is excluded by before="10.15"');
     assert.equal(r.get(M1_NO_ROSETTA)!.volumes[0]!.passed, false);
     assert.equal(r.get(M1_ROSETTA)!.volumes[0]!.passed, true);
-    assert.deepEqual(r.get(INTEL_1015)!.blockers.map((b) => b.code), ['NO_ELIGIBLE_VOLUME']);
+    assert.deepEqual(
+      r.get(INTEL_1015)!.blockers.map((b) => b.code),
+      ['NO_ELIGIBLE_VOLUME'],
+    );
     const two = r.get(TWO_VOLUMES)!;
-    assert.deepEqual(two.volumes.map((v) => [v.mountpoint, v.passed]), [['/', true], ['/Volumes/External', false]]);
+    assert.deepEqual(
+      two.volumes.map((v) => [v.mountpoint, v.passed]),
+      [
+        ['/', true],
+        ['/Volumes/External', false],
+      ],
+    );
     assert.match(two.volumes[1]!.message ?? '', /no macOS on this volume/);
-    assert.ok(two.log.some((l) => l.startsWith('/Volumes/External os=none')), 'my.target.systemVersion is absent on a volume without an OS');
+    assert.ok(
+      two.log.some((l) => l.startsWith('/Volumes/External os=none')),
+      'my.target.systemVersion is absent on a volume without an OS',
+    );
     const tiny = await simulateOne('volumes.xml', profile(TWO_VOLUMES, ['volumes[1].availableKilobytes=500']));
-    assert.deepEqual(tiny.volumes[1], { mountpoint: '/Volumes/External', passed: false, resultType: 'Fatal', title: null, message: 'Not enough space on /Volumes/External', eligible: false });
+    assert.deepEqual(tiny.volumes[1], {
+      mountpoint: '/Volumes/External',
+      passed: false,
+      resultType: 'Fatal',
+      title: null,
+      message: 'Not enough space on /Volumes/External',
+      eligible: false,
+    });
   });
 
   it('reads allowed-os-versions directly under the root, as real files put it', async () => {
     const r = await simulateXml('root-allowed-os.xml', [M1_ROSETTA, M3_14]);
     assert.equal(r.get(M1_ROSETTA)!.installable, false);
-    assert.deepEqual(r.get(M1_ROSETTA)!.blockers.map((b) => b.code), ['NO_ELIGIBLE_VOLUME']);
+    assert.deepEqual(
+      r.get(M1_ROSETTA)!.blockers.map((b) => b.code),
+      ['NO_ELIGIBLE_VOLUME'],
+    );
     assert.equal(r.get(M3_14)!.installable, true);
   });
 });
@@ -237,7 +286,12 @@ describe('packages, domains and restart action', () => {
     assert.equal(old.installable, true, 'the home domain is enough');
     assert.deepEqual(
       old.packages.map((p) => [p.id, p.active, p.install]),
-      [['pkg.main', true, true], ['pkg.inactive', false, false], ['pkg.logout', true, true], ['pkg.shutdown', true, false]],
+      [
+        ['pkg.main', true, true],
+        ['pkg.inactive', false, false],
+        ['pkg.logout', true, true],
+        ['pkg.shutdown', true, false],
+      ],
     );
     assert.equal(old.packages[2]!.version, '1.0', 'pkg-ref elements with one id are merged');
     assert.equal(old.packages[2]!.path, '#logout.pkg');
@@ -252,7 +306,22 @@ describe('the Installer API', () => {
   it('answers from the profile and reports what it cannot answer', async () => {
     const r = await simulateOne('api.xml', INTEL_1014);
     const line = r.log[0]!;
-    for (const part of ['missing=null', 'typeofMissing=object', 'ncpu=number', 'cmp=1,0,-1', 'run=undefined', 'loc=null', 'exists=true', 'plist=10.14.6', 'noFile=false', 'ioreg=null', 'apps=null', 'users=1', 'unknownMember=undefined', 'date=2026-01-01T00:00:00.000Z']) {
+    for (const part of [
+      'missing=null',
+      'typeofMissing=object',
+      'ncpu=number',
+      'cmp=1,0,-1',
+      'run=undefined',
+      'loc=null',
+      'exists=true',
+      'plist=10.14.6',
+      'noFile=false',
+      'ioreg=null',
+      'apps=null',
+      'users=1',
+      'unknownMember=undefined',
+      'date=2026-01-01T00:00:00.000Z',
+    ]) {
       assert.ok(line.includes(part), `${part} in ${line}`);
     }
     for (const code of ['API_UNKNOWN_SYSCTL', 'API_RUN_REFUSED', 'API_NO_STRING_TABLE', 'API_UNKNOWN_PATH', 'API_UNKNOWN_IOREGISTRY']) {
@@ -264,7 +333,9 @@ describe('the Installer API', () => {
 
   it('reports unknown API members and choices once per Distribution, with their location, even on paths no profile runs', () => {
     const d = parseDistribution(readFileSync(fixture('api.xml'), 'utf8'), 'api.xml');
-    const found = d.diagnostics.filter((x) => x.code === 'API_UNKNOWN_MEMBER' || x.code === 'API_UNKNOWN_CHOICE').map((x) => [x.code, x.args?.member ?? x.args?.choice, x.location?.line]);
+    const found = d.diagnostics
+      .filter((x) => x.code === 'API_UNKNOWN_MEMBER' || x.code === 'API_UNKNOWN_CHOICE')
+      .map((x) => [x.code, x.args?.member ?? x.args?.choice, x.location?.line]);
     assert.deepEqual(found, [
       ['API_UNKNOWN_MEMBER', 'system.isSandboxed', 20],
       ['API_UNKNOWN_CHOICE', 'nope', 29],
@@ -273,7 +344,10 @@ describe('the Installer API', () => {
       `<installer-gui-script><script>function never() { return system.files.exists('/x') || my.search || choices['missing'].selected; } // system.commented</script></installer-gui-script>`,
       'd.xml',
     );
-    assert.deepEqual(dead.diagnostics.map((x) => x.args?.member ?? x.args?.choice), ['system.files.exists', 'my.search', 'missing']);
+    assert.deepEqual(
+      dead.diagnostics.map((x) => x.args?.member ?? x.args?.choice),
+      ['system.files.exists', 'my.search', 'missing'],
+    );
   });
 
   it('is deterministic, and --seed/--now change the guest clock and random numbers', async () => {

@@ -22,8 +22,14 @@ function parseError(text: string, options = {}): InputError {
 describe('parseDistribution', () => {
   it('keeps several <script> elements in order, CDATA or plain, entities decoded', () => {
     const d = parseDistribution(wrap('<script>var a = 1 &lt; 2 &amp;&amp; true;</script>\n<script><![CDATA[var b = a && 1 < 2;]]></script>'), 'd.xml');
-    assert.deepEqual(d.scripts.map((i) => d.evaluables[i]!.code), ['var a = 1 < 2 && true;', 'var b = a && 1 < 2;']);
-    assert.deepEqual(d.scripts.map((i) => d.evaluables[i]!.source), ['script[1]', 'script[2]']);
+    assert.deepEqual(
+      d.scripts.map((i) => d.evaluables[i]!.code),
+      ['var a = 1 < 2 && true;', 'var b = a && 1 < 2;'],
+    );
+    assert.deepEqual(
+      d.scripts.map((i) => d.evaluables[i]!.source),
+      ['script[1]', 'script[2]'],
+    );
   });
 
   it('removes XML comments inside a script and tolerates //<![CDATA[', () => {
@@ -43,7 +49,10 @@ describe('parseDistribution', () => {
   });
 
   it('treats literal true/false attributes as literals and everything else as script', () => {
-    const d = parseDistribution(wrap('<choices-outline><line choice="a"/></choices-outline><choice id="a" visible="false" selected=" true " enabled="check();"/>'), 'd.xml');
+    const d = parseDistribution(
+      wrap('<choices-outline><line choice="a"/></choices-outline><choice id="a" visible="false" selected=" true " enabled="check();"/>'),
+      'd.xml',
+    );
     const a = d.choices[0]!.attributes;
     assert.deepEqual(a.visible, { kind: 'literal', value: false });
     assert.deepEqual(a.selected, { kind: 'literal', value: true });
@@ -61,7 +70,10 @@ describe('parseDistribution', () => {
     );
     assert.equal(d.outline[0]!.choice, 'p');
     assert.equal(d.outline[0]!.children[0]!.choice, 'c');
-    assert.deepEqual(d.pkgRefs.map((r) => [r.id, r.version, r.onConclusion, r.path]), [['x', '2', 'RequireRestart', '#x.pkg']]);
+    assert.deepEqual(
+      d.pkgRefs.map((r) => [r.id, r.version, r.onConclusion, r.path]),
+      [['x', '2', 'RequireRestart', '#x.pkg']],
+    );
   });
 
   it('reads options, domains, installation-check and volume-check (also allowed-os-versions at the root)', () => {
@@ -87,7 +99,10 @@ describe('parseDistribution', () => {
   });
 
   it('resolves the title through an inline string table', () => {
-    const d = parseDistribution(wrap('<title>SU_TITLE</title><localization><strings language="English"><![CDATA["SU_TITLE" = "My Product";]]></strings></localization>'), 'd.xml');
+    const d = parseDistribution(
+      wrap('<title>SU_TITLE</title><localization><strings language="English"><![CDATA["SU_TITLE" = "My Product";]]></strings></localization>'),
+      'd.xml',
+    );
     assert.equal(d.title, 'My Product');
   });
 });
@@ -107,7 +122,14 @@ describe('malformed input', () => {
   it('--recover repairs only script escaping, reports each repair and simulates the rest', () => {
     const d = parseDistribution(readFileSync(fixture('malformed-raw-lt.xml'), 'utf8'), 'd.xml', { recover: true });
     const repairs = d.diagnostics.filter((x) => x.code === 'XML_SCRIPT_ESCAPE_REPAIRED');
-    assert.deepEqual(repairs.map((r) => [r.location?.line, r.args?.char, r.args?.where]), [[7, '<', 'script'], [11, '&', 'selected'], [11, '&', 'selected']]);
+    assert.deepEqual(
+      repairs.map((r) => [r.location?.line, r.args?.char, r.args?.where]),
+      [
+        [7, '<', 'script'],
+        [11, '&', 'selected'],
+        [11, '&', 'selected'],
+      ],
+    );
     assert.equal(d.evaluables[0]!.code.includes("system.sysctl('hw.memsize') < 8000000000"), true);
     assert.equal(repairs[0]!.severity, 'warning');
     // Positions still point into the original file.
@@ -142,20 +164,34 @@ describe('malformed input', () => {
   const wellFormedness: Array<[string, string, string]> = [
     ['a repeated attribute', '<choice id="a" id="b"/>', "d.xml:3:16: attribute 'id' is repeated"],
     ['attributes without white space between them', '<choice id="a"title="b"/>', 'd.xml:3:15: attributes of <choice> need white space between them'],
-    ['an attribute without a value', '<choice id/>', "d.xml:3:11: attribute 'id' of <choice> has no value (write id=\"...\")"],
+    ['an attribute without a value', '<choice id/>', 'd.xml:3:11: attribute \'id\' of <choice> has no value (write id="...")'],
     ['an unquoted value', '<choice id=a/>', "d.xml:3:12: the value of attribute 'id' is not in quotes"],
-    ['a mismatched end tag', '<title>x</titel>', "d.xml:3:9: expected </title> (for the <title> at line 3, column 1) instead of </titel>"],
-    ['an end tag never opened', '</choice>', "d.xml:3:1: expected </installer-gui-script> (for the <installer-gui-script> at line 2, column 1) instead of </choice>"],
+    ['a mismatched end tag', '<title>x</titel>', 'd.xml:3:9: expected </title> (for the <title> at line 3, column 1) instead of </titel>'],
+    [
+      'an end tag never opened',
+      '</choice>',
+      'd.xml:3:1: expected </installer-gui-script> (for the <installer-gui-script> at line 2, column 1) instead of </choice>',
+    ],
     ['a DOCTYPE inside the root', '<!DOCTYPE x>', 'd.xml:3:1: a DOCTYPE after the root element started'],
-    ['an XML declaration not at the start', '<?xml version="1.0"?>', 'd.xml:3:1: the XML declaration <?xml ...?> is only allowed at the very start of the file'],
+    [
+      'an XML declaration not at the start',
+      '<?xml version="1.0"?>',
+      'd.xml:3:1: the XML declaration <?xml ...?> is only allowed at the very start of the file',
+    ],
   ];
   for (const [name, body, message] of wellFormedness) {
     it(`rejects ${name}`, () => assert.equal(parseError(wrap(body)).message, message));
   }
 
   it('rejects text outside the root element, and accepts white space, comments and PIs there', () => {
-    assert.equal(parseError('<installer-gui-script/>\nx').message, "d.xml:2:1: 'x' outside the root element (only white space, comments and processing instructions may surround it)");
-    assert.equal(parseDistribution('\uFEFF<?xml version="1.0"?>\n<!-- c -->\n<?pi x?>\n<installer-gui-script/>\n<!-- after -->\n', 'd.xml').root, 'installer-gui-script');
+    assert.equal(
+      parseError('<installer-gui-script/>\nx').message,
+      "d.xml:2:1: 'x' outside the root element (only white space, comments and processing instructions may surround it)",
+    );
+    assert.equal(
+      parseDistribution('\uFEFF<?xml version="1.0"?>\n<!-- c -->\n<?pi x?>\n<installer-gui-script/>\n<!-- after -->\n', 'd.xml').root,
+      'installer-gui-script',
+    );
   });
 
   it('decodes UTF-16 with a BOM and rejects invalid UTF-8 and NUL bytes with a location', () => {

@@ -135,20 +135,30 @@ describe('entities', () => {
     assertLocated(error, 'hidden.xml');
   });
 
-  bounded('accepts a DOCTYPE with a SYSTEM id and no entities (never fetched), and simulates it', async () => {
-    const text = `<?xml version="1.0"?>\n<!DOCTYPE installer-gui-script SYSTEM "http://example.invalid/x.dtd">\n<installer-gui-script minSpecVersion="2">
+  bounded(
+    'accepts a DOCTYPE with a SYSTEM id and no entities (never fetched), and simulates it',
+    async () => {
+      const text = `<?xml version="1.0"?>\n<!DOCTYPE installer-gui-script SYSTEM "http://example.invalid/x.dtd">\n<installer-gui-script minSpecVersion="2">
 <title>With DTD</title>
 <choices-outline><line choice="a"/></choices-outline>
 <choice id="a" selected="system.sysctl('hw.machine') == 'arm64'"><pkg-ref id="p"/></choice>
 <pkg-ref id="p">#p.pkg</pkg-ref>
 </installer-gui-script>\n`;
-    const dist = timed(1000, 'parsing', () => parseDistribution(text, 'dtd.xml'));
-    assert.equal(dist.title, 'With DTD');
-    const result = await timedAsync(5000, 'simulating', () => simulateOne(text, PROFILE));
-    assert.equal(typeof result.installable, 'boolean');
-    assert.deepEqual(result.choices.map((c) => c.id), ['a']);
-    assert.deepEqual(result.packages.map((p) => p.id), ['p']);
-  }, 5000);
+      const dist = timed(1000, 'parsing', () => parseDistribution(text, 'dtd.xml'));
+      assert.equal(dist.title, 'With DTD');
+      const result = await timedAsync(5000, 'simulating', () => simulateOne(text, PROFILE));
+      assert.equal(typeof result.installable, 'boolean');
+      assert.deepEqual(
+        result.choices.map((c) => c.id),
+        ['a'],
+      );
+      assert.deepEqual(
+        result.packages.map((p) => p.id),
+        ['p'],
+      );
+    },
+    5000,
+  );
 });
 
 describe('deep nesting', () => {
@@ -160,33 +170,47 @@ describe('deep nesting', () => {
       try {
         return parseDistribution(text, file);
       } catch (error) {
-        assert.ok(error instanceof InputError, `expected an InputError or a result, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+        assert.ok(
+          error instanceof InputError,
+          `expected an InputError or a result, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+        );
         assertLocated(error, file);
         return error;
       }
     });
   }
 
-  bounded(`refuses (or handles) ${DEPTH.toLocaleString('en')} nested unknown elements inside the root`, async () => {
-    const text = `<installer-gui-script minSpecVersion="2">${'<a>'.repeat(DEPTH)}${'</a>'.repeat(DEPTH)}</installer-gui-script>`;
-    const outcome = deep(text, 'deep.xml');
-    if (outcome instanceof InputError) {
-      assert.match(outcome.message, /nest|deep|depth/i);
-      return;
-    }
-    assert.ok(outcome.diagnostics.some((d) => d.code === 'XML_UNKNOWN_ELEMENT'));
-    const result = await timedAsync(5000, 'simulating', () => simulateOne(text, PROFILE));
-    assert.equal(typeof result.installable, 'boolean');
-  }, 5000);
+  bounded(
+    `refuses (or handles) ${DEPTH.toLocaleString('en')} nested unknown elements inside the root`,
+    async () => {
+      const text = `<installer-gui-script minSpecVersion="2">${'<a>'.repeat(DEPTH)}${'</a>'.repeat(DEPTH)}</installer-gui-script>`;
+      const outcome = deep(text, 'deep.xml');
+      if (outcome instanceof InputError) {
+        assert.match(outcome.message, /nest|deep|depth/i);
+        return;
+      }
+      assert.ok(outcome.diagnostics.some((d) => d.code === 'XML_UNKNOWN_ELEMENT'));
+      const result = await timedAsync(5000, 'simulating', () => simulateOne(text, PROFILE));
+      assert.equal(typeof result.installable, 'boolean');
+    },
+    5000,
+  );
 
-  bounded(`refuses (or handles) a choices-outline ${DEPTH.toLocaleString('en')} lines deep`, async () => {
-    const text = `<installer-gui-script minSpecVersion="2"><choices-outline>${'<line choice="x">'.repeat(DEPTH)}${'</line>'.repeat(DEPTH)}</choices-outline><choice id="x"/></installer-gui-script>`;
-    const outcome = deep(text, 'deep-outline.xml');
-    if (outcome instanceof InputError) return;
-    assert.equal(outcome.outline.length, 1);
-    const result = await timedAsync(5000, 'simulating', () => simulateOne(text, PROFILE));
-    assert.deepEqual(result.choices.map((c) => c.id), ['x']);
-  }, 5000);
+  bounded(
+    `refuses (or handles) a choices-outline ${DEPTH.toLocaleString('en')} lines deep`,
+    async () => {
+      const text = `<installer-gui-script minSpecVersion="2"><choices-outline>${'<line choice="x">'.repeat(DEPTH)}${'</line>'.repeat(DEPTH)}</choices-outline><choice id="x"/></installer-gui-script>`;
+      const outcome = deep(text, 'deep-outline.xml');
+      if (outcome instanceof InputError) return;
+      assert.equal(outcome.outline.length, 1);
+      const result = await timedAsync(5000, 'simulating', () => simulateOne(text, PROFILE));
+      assert.deepEqual(
+        result.choices.map((c) => c.id),
+        ['x'],
+      );
+    },
+    5000,
+  );
 
   bounded('still accepts ordinary nesting (a three-level outline)', () => {
     const text = wrap(`<choices-outline><line choice="a"><line choice="b"><line choice="c"/></line></line></choices-outline>
@@ -197,34 +221,43 @@ describe('deep nesting', () => {
 });
 
 describe('huge files through the CLI', () => {
-  bounded('a 50 MB Distribution: exit 2 with one "too large" line, or exit 0, within 20 s; never 3', async () => {
-    const file = path.join(tempDir(), 'huge.xml');
-    writeFileSync(file, wrap(`<title>Huge</title>\n<script><![CDATA[/*${'x'.repeat(50 * 1024 * 1024)}*/ var a = 1;]]></script>`));
-    const r = await timedAsync(21_000, 'the CLI on 50 MB', () => runCli(['run', file, '-p', PROFILE, '--format', 'json'], { timeoutMs: 20_000 }));
-    assertCliContract(r);
-    if (r.code === 2) assert.match(r.stderr, /too large|too big|exceeds|larger than/i);
-  }, 25_000);
+  bounded(
+    'a 50 MB Distribution: exit 2 with one "too large" line, or exit 0, within 20 s; never 3',
+    async () => {
+      const file = path.join(tempDir(), 'huge.xml');
+      writeFileSync(file, wrap(`<title>Huge</title>\n<script><![CDATA[/*${'x'.repeat(50 * 1024 * 1024)}*/ var a = 1;]]></script>`));
+      const r = await timedAsync(21_000, 'the CLI on 50 MB', () => runCli(['run', file, '-p', PROFILE, '--format', 'json'], { timeoutMs: 20_000 }));
+      assertCliContract(r);
+      if (r.code === 2) assert.match(r.stderr, /too large|too big|exceeds|larger than/i);
+    },
+    25_000,
+  );
 
-  bounded('200,000 sibling <choice> elements, all in the outline: exit 0 or 2 within 20 s; never 3', async () => {
-    const N = 200_000;
-    let outline = '';
-    let choices = '';
-    for (let i = 0; i < N; i++) {
-      const id = i.toString(36);
-      outline += `<line choice="${id}"/>`;
-      choices += `<choice id="${id}"/>`;
-    }
-    const file = path.join(tempDir(), 'siblings.xml');
-    // About 7.9 MB: under the CLI's 8 MiB file limit, so it is parsed and simulated.
-    writeFileSync(file, `<installer-gui-script minSpecVersion="2"><choices-outline>${outline}</choices-outline>${choices}</installer-gui-script>`);
-    const r = await timedAsync(21_000, `the CLI on ${N} choices`, () => runCli(['run', file, '-p', PROFILE, '--format', 'json'], { timeoutMs: 20_000 }));
-    assertCliContract(r);
-  }, 25_000);
+  bounded(
+    '200,000 sibling <choice> elements, all in the outline: exit 0 or 2 within 20 s; never 3',
+    async () => {
+      const N = 200_000;
+      let outline = '';
+      let choices = '';
+      for (let i = 0; i < N; i++) {
+        const id = i.toString(36);
+        outline += `<line choice="${id}"/>`;
+        choices += `<choice id="${id}"/>`;
+      }
+      const file = path.join(tempDir(), 'siblings.xml');
+      // About 7.9 MB: under the CLI's 8 MiB file limit, so it is parsed and simulated.
+      writeFileSync(file, `<installer-gui-script minSpecVersion="2"><choices-outline>${outline}</choices-outline>${choices}</installer-gui-script>`);
+      const r = await timedAsync(21_000, `the CLI on ${N} choices`, () => runCli(['run', file, '-p', PROFILE, '--format', 'json'], { timeoutMs: 20_000 }));
+      assertCliContract(r);
+    },
+    25_000,
+  );
 });
 
 describe('encodings', () => {
   const TITLE = 'Café — 日本語 ✓ 𝄞';
-  const doc = (decl: string) => `<?xml version="1.0" encoding="${decl}"?>\n<installer-gui-script minSpecVersion="2">\n<title>${TITLE}</title>\n</installer-gui-script>\n`;
+  const doc = (decl: string) =>
+    `<?xml version="1.0" encoding="${decl}"?>\n<installer-gui-script minSpecVersion="2">\n<title>${TITLE}</title>\n</installer-gui-script>\n`;
 
   bounded('decodes UTF-16 LE with a BOM', () => {
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(doc('UTF-16'), 'utf16le')]);
@@ -263,17 +296,32 @@ describe('encodings', () => {
   });
 
   bounded('refuses UTF-8-encoded surrogates (CESU-8) and overlong forms', () => {
-    for (const bad of [[0xed, 0xa0, 0x80], [0xc0, 0xbc]]) {
+    for (const bad of [
+      [0xed, 0xa0, 0x80],
+      [0xc0, 0xbc],
+    ]) {
       const bytes = Buffer.concat([Buffer.from('<installer-gui-script><title>'), Buffer.from(bad), Buffer.from('</title></installer-gui-script>')]);
-      assert.throws(() => decodeXmlBytes(bytes, 'cesu.xml'), (e: unknown) => e instanceof InputError && /^cesu\.xml:1:30: /.test(e.message));
+      assert.throws(
+        () => decodeXmlBytes(bytes, 'cesu.xml'),
+        (e: unknown) => e instanceof InputError && /^cesu\.xml:1:30: /.test(e.message),
+      );
     }
   });
 
   bounded('refuses invalid UTF-16 (odd length, unpaired surrogate)', () => {
     const le = (s: string) => Buffer.from(s, 'utf16le');
     const odd = Buffer.concat([Buffer.from([0xff, 0xfe]), le('<installer-gui-script/>'), Buffer.from([0x41])]);
-    const lone = Buffer.concat([Buffer.from([0xff, 0xfe]), le('<installer-gui-script><title>'), Buffer.from([0x00, 0xd8]), le('</title></installer-gui-script>')]);
-    for (const bytes of [odd, lone]) assert.throws(() => decodeXmlBytes(bytes, 'u16.xml'), (e: unknown) => e instanceof InputError && /^u16\.xml:\d+:\d+: /.test(e.message));
+    const lone = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      le('<installer-gui-script><title>'),
+      Buffer.from([0x00, 0xd8]),
+      le('</title></installer-gui-script>'),
+    ]);
+    for (const bytes of [odd, lone])
+      assert.throws(
+        () => decodeXmlBytes(bytes, 'u16.xml'),
+        (e: unknown) => e instanceof InputError && /^u16\.xml:\d+:\d+: /.test(e.message),
+      );
   });
 
   bounded('refuses a NUL byte with its location', () => {
@@ -287,7 +335,11 @@ describe('encodings', () => {
 
 describe('illegal XML characters', () => {
   bounded('refuses a lone surrogate written as a character reference (&#xD800;), in content and in attributes', () => {
-    for (const body of ['<title>&#xD800;</title>', '<title>&#55296;</title>', '<choices-outline><line choice="a"/></choices-outline><choice id="a" title="&#xDFFF;"/>']) {
+    for (const body of [
+      '<title>&#xD800;</title>',
+      '<title>&#55296;</title>',
+      '<choices-outline><line choice="a"/></choices-outline><choice id="a" title="&#xDFFF;"/>',
+    ]) {
       const error = parseError(wrap(body));
       assertLocated(error, 'd.xml');
     }
@@ -355,28 +407,38 @@ describe('raw < and & in JavaScript', () => {
     assert.ok(error.hint?.includes('<script>'), error.hint);
   });
 
-  bounded('--recover repairs them, reports XML_SCRIPT_ESCAPE_REPAIRED at the right places, and simulates the intended code', async () => {
-    const dist = parseDistribution(attrDoc, 'attr.xml', { recover: true });
-    const repaired = dist.diagnostics.filter((d) => d.code === 'XML_SCRIPT_ESCAPE_REPAIRED');
-    assert.deepEqual(
-      repaired.map((d) => [d.args?.char, d.args?.where, d.location?.line, d.location?.column]),
-      [
-        ['<', 'selected', 5, 28],
-        ['&', 'selected', 5, 32],
-        ['&', 'selected', 5, 33],
-        ['&', 'enabled', 6, 64],
-      ],
-    );
-    const selected = dist.choices.find((c) => c.id === 'a')!.attributes.selected;
-    assert.ok(selected?.kind === 'script', JSON.stringify(selected));
-    assert.equal(dist.evaluables[selected.evaluable]!.code, '1 < 2 && true');
-    const result = await simulateOne(attrDoc, PROFILE, { recover: true });
-    assert.ok(codes(result).every((c) => !c.startsWith('SCRIPT_')), JSON.stringify(result.diagnostics));
-    assert.equal(result.choices.find((c) => c.id === 'a')!.selected, true);
-    assert.equal(result.evaluatedArch, 'arm64');
-    assert.equal(result.choices.find((c) => c.id === 'b')!.enabled, true);
-    assert.deepEqual(result.packages.map((p) => [p.id, p.install]), [['p', true]]);
-  }, 5000);
+  bounded(
+    '--recover repairs them, reports XML_SCRIPT_ESCAPE_REPAIRED at the right places, and simulates the intended code',
+    async () => {
+      const dist = parseDistribution(attrDoc, 'attr.xml', { recover: true });
+      const repaired = dist.diagnostics.filter((d) => d.code === 'XML_SCRIPT_ESCAPE_REPAIRED');
+      assert.deepEqual(
+        repaired.map((d) => [d.args?.char, d.args?.where, d.location?.line, d.location?.column]),
+        [
+          ['<', 'selected', 5, 28],
+          ['&', 'selected', 5, 32],
+          ['&', 'selected', 5, 33],
+          ['&', 'enabled', 6, 64],
+        ],
+      );
+      const selected = dist.choices.find((c) => c.id === 'a')!.attributes.selected;
+      assert.ok(selected?.kind === 'script', JSON.stringify(selected));
+      assert.equal(dist.evaluables[selected.evaluable]!.code, '1 < 2 && true');
+      const result = await simulateOne(attrDoc, PROFILE, { recover: true });
+      assert.ok(
+        codes(result).every((c) => !c.startsWith('SCRIPT_')),
+        JSON.stringify(result.diagnostics),
+      );
+      assert.equal(result.choices.find((c) => c.id === 'a')!.selected, true);
+      assert.equal(result.evaluatedArch, 'arm64');
+      assert.equal(result.choices.find((c) => c.id === 'b')!.enabled, true);
+      assert.deepEqual(
+        result.packages.map((p) => [p.id, p.install]),
+        [['p', true]],
+      );
+    },
+    5000,
+  );
 
   bounded('--recover repairs a plain <script> too', () => {
     const dist = parseDistribution(wrap('<script>\nvar ok = 1 < 2 && 3 > 2;\n</script>'), 's.xml', { recover: true });
@@ -385,7 +447,9 @@ describe('raw < and & in JavaScript', () => {
   });
 
   bounded('--recover does not hide other malformations', () => {
-    const error = parseError(wrap('<choices-outline><line choice="a"/></choices-outline><choice id="a" selected="1 < 2"><title>unclosed</choice>'), 'x.xml', { recover: true });
+    const error = parseError(wrap('<choices-outline><line choice="a"/></choices-outline><choice id="a" selected="1 < 2"><title>unclosed</choice>'), 'x.xml', {
+      recover: true,
+    });
     assertLocated(error, 'x.xml');
   });
 });
