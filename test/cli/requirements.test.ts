@@ -9,10 +9,12 @@ import { describe, it } from 'node:test';
 import { isInputFailure, type ProfileResult, type RunReport } from '../../src/types.js';
 import { codes, fixture, runCli, simulateOne, writeTemp } from '../helpers.js';
 
+/** Something to install, so NOTHING_INSTALLED stays out of what each test checks. */
+const PACKAGE = '<choices-outline><line choice="a"/></choices-outline><choice id="a"><pkg-ref id="p"/></choice><pkg-ref id="p">#p.pkg</pkg-ref>';
 const graphics = (predicate: string) =>
-  `<installer-gui-script minSpecVersion="2"><options hostArchitectures="x86_64,arm64"/><installation-check><required-graphics><required-metal-device><![CDATA[${predicate}]]></required-metal-device></required-graphics></installation-check></installer-gui-script>`;
+  `<installer-gui-script minSpecVersion="2"><options hostArchitectures="x86_64,arm64"/><installation-check><required-graphics><required-metal-device><![CDATA[${predicate}]]></required-metal-device></required-graphics></installation-check>${PACKAGE}</installer-gui-script>`;
 const sysctl = (predicate: string) =>
-  `<installer-gui-script minSpecVersion="2"><options hostArchitectures="x86_64,arm64"/><installation-check><hardware-properties><sysctl-requirements><![CDATA[${predicate}]]></sysctl-requirements></hardware-properties></installation-check></installer-gui-script>`;
+  `<installer-gui-script minSpecVersion="2"><options hostArchitectures="x86_64,arm64"/><installation-check><hardware-properties><sysctl-requirements><![CDATA[${predicate}]]></sysctl-requirements></hardware-properties></installation-check>${PACKAGE}</installer-gui-script>`;
 
 function results(stdout: string): ProfileResult[] {
   const report = JSON.parse(stdout) as RunReport;
@@ -53,7 +55,7 @@ describe('declarative requirements', () => {
 
   it('sysctl-requirements see the translated view under Rosetta', async () => {
     // No arm64 in hostArchitectures: evaluated as x86_64, where hw.optional.arm64 is still 1 but hw.machine reads x86_64.
-    const xml = `<installer-gui-script minSpecVersion="2"><installation-check><hardware-properties><sysctl-requirements><![CDATA[hw.machine == "x86_64"]]></sysctl-requirements></hardware-properties></installation-check></installer-gui-script>`;
+    const xml = `<installer-gui-script minSpecVersion="2"><installation-check><hardware-properties><sysctl-requirements><![CDATA[hw.machine == "x86_64"]]></sysctl-requirements></hardware-properties></installation-check>${PACKAGE}</installer-gui-script>`;
     const r = await simulateOne(xml, 'macmini-m4-2024-26.5.2');
     assert.equal(r.translated, true);
     assert.equal(r.installationCheck.passed, true);

@@ -77,7 +77,7 @@ describe('limits hold against hostile scripts', () => {
     const file = path.join(dir, 'deep.xml');
     writeFileSync(
       file,
-      `<installer-gui-script><options hostArchitectures="x86_64,arm64"/><script>function deep(n) { return deep(n + 1) + 1; }</script><choices-outline><line choice="a"/><line choice="b"/></choices-outline><choice id="a" start_selected="false" selected="deep(0)"/><choice id="b" selected="system.sysctl('hw.ncpu') &gt; 0"/></installer-gui-script>`,
+      `<installer-gui-script><options hostArchitectures="x86_64,arm64"/><script>function deep(n) { return deep(n + 1) + 1; }</script><choices-outline><line choice="a"/><line choice="b"/></choices-outline><choice id="a" start_selected="false" selected="deep(0)"/><choice id="b" selected="system.sysctl('hw.ncpu') &gt; 0"><pkg-ref id="p"/></choice><pkg-ref id="p">#p.pkg</pkg-ref></installer-gui-script>`,
     );
     const r = await runCli(['run', file, '-p', M4, '--stack-limit', '1024', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);
