@@ -1,4 +1,7 @@
 import type { Diagnostic, SourceLocation } from './diagnostics/diagnostic.js';
+import type { TraceEvent } from './simulate/trace.js';
+
+export type { TraceCall, TraceEvaluation, TraceEvent, TraceLog } from './simulate/trace.js';
 
 /**
  * The report contract: the one document `distsim run --format json` prints
@@ -132,6 +135,8 @@ export interface ProfileResult {
   /** system.log lines, in order. */
   log: string[];
   diagnostics: Diagnostic[];
+  /** Present only when the run was traced (`run --trace`): every evaluation, Installer API call and log line, in order. */
+  trace?: TraceEvent[];
 }
 
 export interface CheckResult {

@@ -47,6 +47,7 @@ export const DIAGNOSTIC_CODES = {
   SCRIPT_OUT_OF_MEMORY: { severity: 'error', summary: 'An evaluation ran past its memory limit and was stopped.' },
   SCRIPT_STACK_OVERFLOW: { severity: 'error', summary: 'An evaluation overflowed its stack limit.' },
   PROFILE_TIME_BUDGET_EXCEEDED: { severity: 'error', summary: "The profile's total time budget ran out; the remaining evaluations count as failed." },
+  TRACE_LIMIT_EXCEEDED: { severity: 'warning', summary: 'The evaluation trace passed its event limit; later events are not recorded.' },
   LOG_LIMIT_EXCEEDED: { severity: 'warning', summary: 'system.log output passed its limit; later lines are dropped.' },
   OUTPUT_TRUNCATED: {
     severity: 'warning',

@@ -9,6 +9,7 @@ import type { Policies } from '../installer/policy.js';
 import { compareVersions } from '../installer/versions.js';
 import { SimulatedFiles } from './filesystem.js';
 import { SimulatedRegistry } from './ioregistry.js';
+import type { TraceRecorder } from '../simulate/trace.js';
 
 /**
  * The choice state as the host sees it. The simulation owns the state
@@ -41,6 +42,8 @@ export class InstallerHost {
   readonly log: string[] = [];
   /** The evaluation in progress (for diagnostic locations). */
   current: Evaluable | undefined;
+  /** Set by a traced run: records every call and its answer. */
+  trace: TraceRecorder | undefined;
   /** The volume my.target is bound to, or undefined when unbound. */
   target: Volume | undefined;
 
@@ -110,7 +113,10 @@ export class InstallerHost {
   /** A diagnostic at the current evaluation, reported once per key. */
   report(code: DiagnosticCode, message: string, key: string, args?: Diagnostic['args']): void {
     const at = this.current;
-    if (at && UNANSWERED_CODES.has(code)) this.noteUnanswered(at.id, code, key);
+    if (UNANSWERED_CODES.has(code)) {
+      if (at) this.noteUnanswered(at.id, code, key);
+      if (this.trace) this.trace.absent = true;
+    }
     this.sink.add(
       createDiagnostic(code, message, {
         ...(at && { location: { file: this.distribution.path, ...at.position }, source: at.source }),
@@ -129,6 +135,11 @@ export class InstallerHost {
   }
 
   handle(op: string, args: string[]): string | undefined {
+    if (this.trace) return this.trace.call(this.current?.source ?? null, op, args, () => this.answer(op, args));
+    return this.answer(op, args);
+  }
+
+  private answer(op: string, args: string[]): string | undefined {
     const a = args[0] ?? '';
     switch (op) {
       case 'version':

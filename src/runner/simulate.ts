@@ -28,6 +28,8 @@ export interface SimulateOptions {
   /** User clicks and an Apple choice-changes file, applied after the default choice state (see src/input/choice-changes.ts). */
   choiceChanges?: ChoiceChange[];
   onProgress?: (done: number, total: number) => void;
+  /** Record each profile's evaluations, API calls and log lines in `ProfileResult.trace`, up to maxEvents per profile. */
+  trace?: { maxEvents: number };
 }
 
 /** How long after the in-engine wall-clock check the pool's watchdog stops a worker. */
@@ -101,6 +103,7 @@ export function runSettings(options: SimulateOptions): RunSettings {
     now: options.now ?? DEFAULT_NOW,
     seed: options.seed ?? DEFAULT_SEED,
     ...(options.choiceChanges && { choiceChanges: options.choiceChanges }),
+    ...(options.trace && { trace: { maxEvents: options.trace.maxEvents } }),
   };
 }
 

@@ -10,6 +10,7 @@ import type { EvalBudget, EvalOutcome } from '../sandbox/session.js';
 import { DEFAULT_LIMITS, UNITS_PER_MS } from './limits.js';
 import { guestLocation } from './locations.js';
 import type { EvaluationHook, RunSettings, SessionLike } from './settings.js';
+import type { TraceRecorder } from './trace.js';
 
 /** What an evaluation is for: it decides which failure policy applies. */
 export type Purpose = 'script' | 'check' | 'choice' | 'value';
@@ -61,6 +62,8 @@ export class Evaluator {
    * JavaScript attribute keeps the value its caller gives as `previous`.
    */
   readonly skipsScripts: boolean;
+  /** The trace recorder of a traced run (the host's), else undefined. */
+  private readonly trace: TraceRecorder | undefined;
 
   constructor(
     readonly dist: Distribution,
@@ -74,6 +77,7 @@ export class Evaluator {
     this.unitsPerEvaluation = Math.max(1, Math.ceil(settings.limits.timeoutMs * UNITS_PER_MS));
     this.unitsPerProfile = Math.max(1, Math.ceil(settings.limits.profileBudgetMs * UNITS_PER_MS));
     this.skipsScripts = settings.policies['require-scripts-false'] === 'skip' && dist.options.requireScripts === false && dist.evaluables.length > 0;
+    this.trace = host.trace;
     if (hook?.polled) session.onPoll = (polls) => hook.polled!(polls);
   }
 
@@ -113,18 +117,24 @@ export class Evaluator {
     if (this.skipsScripts) return previous;
     const outcome = this.evaluate(value.evaluable, purpose);
     if (outcome.ok) return this.truthy(outcome, value.evaluable);
+    let result = false;
     if (purpose === 'choice') {
       const policy = this.settings.policies['choice-exception'];
-      return policy === 'keep' ? previous : policy === 'true';
+      result = policy === 'keep' ? previous : policy === 'true';
     }
-    return false;
+    if (this.trace) this.trace.coerced(result);
+    return result;
   }
 
   truthy(outcome: Extract<EvalOutcome, { ok: true }>, id: number): boolean {
-    if (outcome.type === 'boolean') return outcome.truthy;
+    if (outcome.type === 'boolean') {
+      if (this.trace) this.trace.coerced(outcome.truthy);
+      return outcome.truthy;
+    }
     const ev = this.dist.evaluables[id]!;
     const strict = this.settings.policies.truthiness === 'strict';
     const result = strict ? false : outcome.truthy;
+    if (this.trace) this.trace.coerced(result);
     this.report(
       'NON_BOOLEAN_RESULT',
       `${ev.source} returned ${describeValue(outcome)}; treated as ${result} (policy truthiness=${this.settings.policies.truthiness})`,
@@ -176,6 +186,8 @@ export class Evaluator {
     }
     this.host.forgetUnanswered(id);
     this.host.current = ev;
+    const trace = this.trace;
+    if (trace) trace.starting(ev, purpose, this.host.target?.mountpoint);
     this.hook?.starting(id);
     let outcome: EvalOutcome;
     try {
@@ -186,6 +198,7 @@ export class Evaluator {
       this.spentUnits += this.session.lastUnits;
       this.host.current = undefined;
     }
+    if (trace) trace.finished(outcome);
     if (!outcome.ok) {
       this.reportError(ev, outcome.error, purpose);
       // A limit hit is deterministic: running the expression again (each choice pass would) only costs the limit again.

@@ -14,6 +14,7 @@ import { choicePolicies } from './choice-policies.js';
 import { ChoiceState } from './choice-state.js';
 import { evaluateChoices } from './choices.js';
 import { Evaluator } from './evaluator.js';
+import { TraceRecorder } from './trace.js';
 import { evaluateDomains, evaluatePackages, restartAction } from './packages.js';
 import { raiseChoiceDecisions } from './decided.js';
 import { findBlockers, withFreeSpace } from './installability.js';
@@ -56,6 +57,8 @@ export function runProfile(sessions: SessionFactory, dist: Distribution, given: 
     host,
     { choices: dist.choices.map((c) => c.id), maxArgumentLength: 1 << 20 },
   );
+  const trace = settings.trace ? new TraceRecorder(settings.trace.maxEvents, sink) : undefined;
+  host.trace = trace;
   const ev = new Evaluator(dist, settings, host, session, hook, sink);
   let result: ProfileResult | undefined;
   try {
@@ -63,7 +66,7 @@ export function runProfile(sessions: SessionFactory, dist: Distribution, given: 
   } finally {
     if (!session.dispose()) sink.report('SANDBOX_TEARDOWN_ABORT', 'the QuickJS module aborted during teardown and was replaced');
   }
-  return { ...result, diagnostics: [...gate.diagnostics, ...sink.list()].sort(byLocation) };
+  return { ...result, diagnostics: [...gate.diagnostics, ...sink.list()].sort(byLocation), ...(trace && { trace: trace.events }) };
 }
 
 function evaluate(ev: Evaluator, profile: Profile, gate: ReturnType<typeof decideArchitecture>, choiceState: ChoiceState): ProfileResult {

@@ -44,6 +44,8 @@ export interface RunSettings {
   poisoned?: Record<number, Poison>;
   /** The user's choice changes (a change file, --select, --deselect), applied in order after the default choice state. */
   choiceChanges?: ChoiceChange[];
+  /** Record every evaluation, API call and log line (ProfileResult.trace), up to maxEvents. */
+  trace?: { maxEvents: number };
 }
 
 /** The controls the simulation uses between evaluations (they never run guest code). */

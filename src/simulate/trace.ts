@@ -1,0 +1,141 @@
+import type { Evaluable } from '../distribution/model.js';
+import type { DiagnosticSink } from '../diagnostics/sink.js';
+import type { EvalOutcome } from '../sandbox/session.js';
+import type { Purpose } from './evaluator.js';
+
+/** Longest expression text kept per evaluation event. */
+export const MAX_TRACE_CODE = 200;
+/** Longest argument and answer text kept per call event. */
+export const MAX_TRACE_ARG = 200;
+export const MAX_TRACE_ANSWER = 500;
+/** Arguments kept per call. */
+export const MAX_TRACE_ARGS = 8;
+
+/** One guest evaluation: which attribute or script, where, what it returned and the boolean it became. */
+export interface TraceEvaluation {
+  kind: 'evaluation';
+  /** Apple-style address: `choice[id]@visible`, `installation-check@script`. */
+  source: string;
+  location: { line: number; column: number };
+  /** The expression text, cut at MAX_TRACE_CODE characters. */
+  code: string;
+  purpose: Purpose;
+  /** For choice attributes: the how-manieth evaluation of this attribute in the profile (1 for the first; each choice pass evaluates it again). */
+  pass?: number;
+  /** The volume my.target was bound to, when one was. */
+  target?: string;
+  outcome: { ok: true; type: string; truthy: boolean } | { ok: false; error: { kind: string; name: string; message: string } };
+  /** The boolean the result became after the truthiness (or failure) policy; absent for scripts and values. */
+  coerced?: boolean;
+}
+
+/** One guest→host Installer API call and its JSON answer. */
+export interface TraceCall {
+  kind: 'call';
+  /** The evaluation in progress, null outside one. */
+  source: string | null;
+  op: string;
+  args: string[];
+  /** The JSON answer (cut at MAX_TRACE_ANSWER), null when the call answered nothing (undefined in the guest). */
+  answer: string | null;
+  /** The profile had no answer: the documented default was returned (the question is 'unanswered'). */
+  absent: boolean;
+}
+
+/** One system.log line. */
+export interface TraceLog {
+  kind: 'log';
+  source: string | null;
+  text: string;
+}
+
+export type TraceEvent = TraceEvaluation | TraceCall | TraceLog;
+
+/**
+ * Records a profile's evaluations and API calls as plain data (they cross the
+ * worker boundary with the result). Bounded: past `maxEvents` nothing more is
+ * kept and one TRACE_LIMIT_EXCEEDED diagnostic says so. Only created when a
+ * run asks for a trace, so without one the seams pay a single branch.
+ */
+export class TraceRecorder {
+  readonly events: TraceEvent[] = [];
+  private full = false;
+  private last: TraceEvaluation | undefined;
+  /** Set by the host while answering a call when the profile had no answer. */
+  absent = false;
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly maxEvents: number,
+    private readonly sink: DiagnosticSink,
+  ) {}
+
+  private push(event: TraceEvent): boolean {
+    if (this.events.length >= this.maxEvents) {
+      if (!this.full) {
+        this.full = true;
+        this.sink.report('TRACE_LIMIT_EXCEEDED', `the trace passed ${this.maxEvents} events; later evaluations and calls are not recorded`, {
+          args: { maxEvents: this.maxEvents },
+        });
+      }
+      return false;
+    }
+    this.events.push(event);
+    return true;
+  }
+
+  /** An evaluation starts; its outcome is filled in by `finished`. */
+  starting(ev: Evaluable, purpose: Purpose, target: string | undefined): void {
+    const event: TraceEvaluation = {
+      kind: 'evaluation',
+      source: ev.source,
+      location: { line: ev.position.line, column: ev.position.column },
+      code: cut(ev.code, MAX_TRACE_CODE),
+      purpose,
+      outcome: { ok: true, type: 'undefined', truthy: false },
+    };
+    if (purpose === 'choice') {
+      const n = this.seen.get(ev.source) ?? 0;
+      this.seen.set(ev.source, n + 1);
+      event.pass = n + 1;
+    }
+    if (target !== undefined) event.target = target;
+    this.last = this.push(event) ? event : undefined;
+  }
+
+  finished(outcome: EvalOutcome): void {
+    if (!this.last) return;
+    this.last.outcome = outcome.ok
+      ? { ok: true, type: outcome.type, truthy: outcome.truthy }
+      : { ok: false, error: { kind: outcome.error.kind, name: outcome.error.name, message: cut(outcome.error.message, MAX_TRACE_ANSWER) } };
+  }
+
+  /** The boolean the last evaluation became. */
+  coerced(value: boolean): void {
+    if (this.last) this.last.coerced = value;
+  }
+
+  call(source: string | null, op: string, args: string[], answer: () => string | undefined): string | undefined {
+    if (op === 'log') {
+      const result = answer();
+      this.push({ kind: 'log', source, text: cut(args[0] ?? '', MAX_TRACE_ANSWER) });
+      return result;
+    }
+    this.absent = false;
+    const result = answer();
+    this.push({
+      kind: 'call',
+      source,
+      op,
+      args: args.slice(0, MAX_TRACE_ARGS).map((a) => cut(a, MAX_TRACE_ARG)),
+      answer: result === undefined ? null : cut(result, MAX_TRACE_ANSWER),
+      absent: this.absent,
+    });
+    this.absent = false;
+    return result;
+  }
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
