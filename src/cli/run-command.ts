@@ -39,7 +39,11 @@ export interface RunArgs extends ProfileArgs, ChoiceArgs {
   color?: boolean;
   output?: unknown;
   failOn: FailOn;
+  trace?: boolean;
 }
+
+/** Events kept per profile by `run --trace`. */
+export const RUN_TRACE_EVENTS = 10_000;
 
 /** Accepted ranges. Each bound has a reason: past it a limit either stops protecting or breaks the engine. */
 export const FLAG_RANGES = {
@@ -105,6 +109,11 @@ export function runCommandBuilder(y: Argv): Argv<RunArgs> {
           type: 'string',
           requiresArg: true,
           describe: `Seed of the guest Math.random (${r.seed.min} to ${r.seed.max}; default ${DEFAULT_SEED})`,
+        })
+        .option('trace', {
+          type: 'boolean',
+          default: false,
+          describe: `Add each profile's evaluations, Installer API calls and answers to the JSON report (results[].trace, up to ${RUN_TRACE_EVENTS} events)`,
         })
         .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'List info-level diagnostics in text output' })
         .option('color', { type: 'boolean', describe: 'Colour text output (default: when stdout is a terminal and NO_COLOR is unset)' })
@@ -187,6 +196,7 @@ export async function runCommand(args: RunArgs, argv?: readonly string[]): Promi
     report = await simulateRun(distributions, profiles, {
       ...options,
       ...(choiceChanges && { choiceChanges }),
+      ...(args.trace === true && { trace: { maxEvents: RUN_TRACE_EVENTS } }),
       ...(progress && { onProgress: progress.update }),
     });
   } finally {
