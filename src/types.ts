@@ -1,7 +1,4 @@
 import type { Diagnostic, SourceLocation } from './diagnostics/diagnostic.js';
-import type { TraceEvent } from './simulate/trace.js';
-
-export type { TraceCall, TraceEvaluation, TraceEvent, TraceLog } from './simulate/trace.js';
 
 /**
  * The report contract: the one document `distsim run --format json` prints
@@ -202,3 +199,44 @@ export interface BundleVersion {
   CFBundleShortVersionString: string | null;
   CFBundleVersion: string | null;
 }
+
+/** One guest evaluation: which attribute or script, where, what it returned and the boolean it became. */
+export interface TraceEvaluation {
+  kind: 'evaluation';
+  /** Apple-style address: `choice[id]@visible`, `installation-check@script`. */
+  source: string;
+  location: { line: number; column: number };
+  /** The expression text, cut at 200 characters. */
+  code: string;
+  /** What the evaluation was for: a <script>, a check (installation, volume, pkg-ref active, domains), a choice attribute, a value (onConclusionScript). */
+  purpose: 'script' | 'check' | 'choice' | 'value';
+  /** For choice attributes: the how-manieth evaluation of this attribute in the profile (1 for the first; each choice pass evaluates it again). */
+  pass?: number;
+  /** The volume my.target was bound to, when one was. */
+  target?: string;
+  outcome: { ok: true; type: string; truthy: boolean } | { ok: false; error: { kind: string; name: string; message: string } };
+  /** The boolean the result became after the truthiness (or failure) policy; absent for scripts and values. */
+  coerced?: boolean;
+}
+
+/** One guest→host Installer API call and its JSON answer. */
+export interface TraceCall {
+  kind: 'call';
+  /** The evaluation in progress, null outside one. */
+  source: string | null;
+  op: string;
+  args: string[];
+  /** The JSON answer (cut at 500 characters), null when the call answered nothing (undefined in the guest). */
+  answer: string | null;
+  /** The profile had no answer: the documented default was returned (the question is 'unanswered'). */
+  absent: boolean;
+}
+
+/** One system.log line. */
+export interface TraceLog {
+  kind: 'log';
+  source: string | null;
+  text: string;
+}
+
+export type TraceEvent = TraceEvaluation | TraceCall | TraceLog;

@@ -9,7 +9,6 @@ import type { Policies } from '../installer/policy.js';
 import { compareVersions } from '../installer/versions.js';
 import { SimulatedFiles } from './filesystem.js';
 import { SimulatedRegistry } from './ioregistry.js';
-import type { TraceRecorder } from '../simulate/trace.js';
 
 /**
  * The choice state as the host sees it. The simulation owns the state
@@ -24,6 +23,14 @@ export interface ChoiceStateAccess {
   /** The tooltip a script assigned, if any. */
   tooltip(id: string): string | undefined;
   setTooltip(id: string, text: string): void;
+}
+
+/** Records each guest→host call of a traced run (simulate/trace.ts). */
+export interface CallRecorder {
+  /** Set by the host while answering a call the profile had no answer for. */
+  absent: boolean;
+  /** Records the call around `answer`, which computes the host's answer. */
+  call(source: string | null, op: string, args: string[], answer: () => string | undefined): string | undefined;
 }
 
 export interface HostOptions {
@@ -43,7 +50,7 @@ export class InstallerHost {
   /** The evaluation in progress (for diagnostic locations). */
   current: Evaluable | undefined;
   /** Set by a traced run: records every call and its answer. */
-  trace: TraceRecorder | undefined;
+  trace: CallRecorder | undefined;
   /** The volume my.target is bound to, or undefined when unbound. */
   target: Volume | undefined;
 

@@ -62,8 +62,6 @@ export class Evaluator {
    * JavaScript attribute keeps the value its caller gives as `previous`.
    */
   readonly skipsScripts: boolean;
-  /** The trace recorder of a traced run (the host's), else undefined. */
-  private readonly trace: TraceRecorder | undefined;
 
   constructor(
     readonly dist: Distribution,
@@ -73,11 +71,12 @@ export class Evaluator {
     private readonly hook: EvaluationHook | undefined,
     /** The profile's diagnostics, shared with the host: bounded per code. */
     readonly sink: DiagnosticSink,
+    /** The trace recorder of a traced run (the host records its calls), else undefined. */
+    private readonly trace?: TraceRecorder,
   ) {
     this.unitsPerEvaluation = Math.max(1, Math.ceil(settings.limits.timeoutMs * UNITS_PER_MS));
     this.unitsPerProfile = Math.max(1, Math.ceil(settings.limits.profileBudgetMs * UNITS_PER_MS));
     this.skipsScripts = settings.policies['require-scripts-false'] === 'skip' && dist.options.requireScripts === false && dist.evaluables.length > 0;
-    this.trace = host.trace;
     if (hook?.polled) session.onPoll = (polls) => hook.polled!(polls);
   }
 

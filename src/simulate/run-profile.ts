@@ -59,7 +59,7 @@ export function runProfile(sessions: SessionFactory, dist: Distribution, given: 
   );
   const trace = settings.trace ? new TraceRecorder(settings.trace.maxEvents, sink) : undefined;
   host.trace = trace;
-  const ev = new Evaluator(dist, settings, host, session, hook, sink);
+  const ev = new Evaluator(dist, settings, host, session, hook, sink, trace);
   let result: ProfileResult | undefined;
   try {
     result = evaluate(ev, profile, gate, choices);

@@ -1,6 +1,8 @@
 import type { Evaluable } from '../distribution/model.js';
 import type { DiagnosticSink } from '../diagnostics/sink.js';
 import type { EvalOutcome } from '../sandbox/session.js';
+import type { TraceEvaluation, TraceEvent } from '../types.js';
+import type { CallRecorder } from '../mocks/host-api.js';
 import type { Purpose } from './evaluator.js';
 
 /** Longest expression text kept per evaluation event. */
@@ -11,53 +13,13 @@ export const MAX_TRACE_ANSWER = 500;
 /** Arguments kept per call. */
 export const MAX_TRACE_ARGS = 8;
 
-/** One guest evaluation: which attribute or script, where, what it returned and the boolean it became. */
-export interface TraceEvaluation {
-  kind: 'evaluation';
-  /** Apple-style address: `choice[id]@visible`, `installation-check@script`. */
-  source: string;
-  location: { line: number; column: number };
-  /** The expression text, cut at MAX_TRACE_CODE characters. */
-  code: string;
-  purpose: Purpose;
-  /** For choice attributes: the how-manieth evaluation of this attribute in the profile (1 for the first; each choice pass evaluates it again). */
-  pass?: number;
-  /** The volume my.target was bound to, when one was. */
-  target?: string;
-  outcome: { ok: true; type: string; truthy: boolean } | { ok: false; error: { kind: string; name: string; message: string } };
-  /** The boolean the result became after the truthiness (or failure) policy; absent for scripts and values. */
-  coerced?: boolean;
-}
-
-/** One guest→host Installer API call and its JSON answer. */
-export interface TraceCall {
-  kind: 'call';
-  /** The evaluation in progress, null outside one. */
-  source: string | null;
-  op: string;
-  args: string[];
-  /** The JSON answer (cut at MAX_TRACE_ANSWER), null when the call answered nothing (undefined in the guest). */
-  answer: string | null;
-  /** The profile had no answer: the documented default was returned (the question is 'unanswered'). */
-  absent: boolean;
-}
-
-/** One system.log line. */
-export interface TraceLog {
-  kind: 'log';
-  source: string | null;
-  text: string;
-}
-
-export type TraceEvent = TraceEvaluation | TraceCall | TraceLog;
-
 /**
  * Records a profile's evaluations and API calls as plain data (they cross the
  * worker boundary with the result). Bounded: past `maxEvents` nothing more is
  * kept and one TRACE_LIMIT_EXCEEDED diagnostic says so. Only created when a
  * run asks for a trace, so without one the seams pay a single branch.
  */
-export class TraceRecorder {
+export class TraceRecorder implements CallRecorder {
   readonly events: TraceEvent[] = [];
   private full = false;
   private last: TraceEvaluation | undefined;
