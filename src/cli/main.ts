@@ -11,6 +11,8 @@ import { snapshotCommand, snapshotCommandBuilder, type SnapshotArgs } from './sn
 import { testCommand, testCommandBuilder, type TestArgs } from './test-command.js';
 import { synthesizeCommand, synthesizeCommandBuilder, type SynthesizeArgs } from './synthesize-command.js';
 import { runCommand, runCommandBuilder, type RunArgs } from './run-command.js';
+import { whyCommand, whyCommandBuilder, type WhyArgs } from './why-command.js';
+import { diffCommand, diffCommandBuilder, type DiffArgs } from './diff-command.js';
 
 /**
  * The command line. Exit codes: 0 success, 1 expectations failed (`test`),
@@ -32,6 +34,22 @@ export async function main(argv: string[]): Promise<number> {
       .command('snapshot <files..>', "Print an expectation file of today's outcomes", snapshotCommandBuilder, async (args) => {
         exitCode = await snapshotCommand(args as unknown as SnapshotArgs);
       })
+      .command(
+        'why <file> <target>',
+        'Explain one outcome on one profile: the deciding evaluation, its API calls and their answers',
+        whyCommandBuilder,
+        async (args) => {
+          exitCode = await whyCommand(args as unknown as WhyArgs);
+        },
+      )
+      .command(
+        'diff <file>',
+        'Compare the outcomes on two profiles and name the first fact that differs (exit 1 when they differ)',
+        diffCommandBuilder,
+        async (args) => {
+          exitCode = await diffCommand(args as unknown as DiffArgs);
+        },
+      )
       .command('choices <file>', 'Show which choice attributes read which choices (--graph)', choicesCommandBuilder, (args) => {
         exitCode = choicesCommand(args as unknown as ChoicesArgs);
       })
@@ -49,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       })
       .command('profiles', 'List and inspect hardware profiles', profilesCommandBuilder)
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
-      .demandCommand(1, 'choose a command: run, test, snapshot, choices, synthesize, info, extract, manifest or profiles')
+      .demandCommand(1, 'choose a command: run, test, snapshot, why, diff, choices, synthesize, info, extract, manifest or profiles')
       .strict()
       .version(toolVersion())
       .help()

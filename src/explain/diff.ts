@@ -1,0 +1,153 @@
+import type { ProfileResult, TraceCall, TraceEvent } from '../types.js';
+import { apiCall } from './why.js';
+
+/** One outcome that differs between the two results. */
+export interface OutcomeDifference {
+  /** `installable`, `installation-check`, `volume-check:/`, `choice arm-build.visible`, `package:ID`, `blockers`, `evaluatedArch`. */
+  outcome: string;
+  a: string;
+  b: string;
+  /** The evaluation that decided it, when one did (its last run on each side). */
+  decidedBy: string | null;
+  /** The first Installer API answer or profile fact that differed, as a person reads it. */
+  firstDifference: string | null;
+}
+
+export interface DiffReport {
+  a: string;
+  b: string;
+  /** No outcome differs (facts may still: they are listed for information). */
+  identical: boolean;
+  /** Profile facts that differ and shape every evaluation (translation). */
+  facts: string[];
+  differences: OutcomeDifference[];
+}
+
+/** Compares two traced results of one Distribution (pure: outcome by outcome, then their deciding evaluations' calls). */
+export function diffResults(a: ProfileResult, b: ProfileResult, labels: { a: string; b: string } = { a: a.profile, b: b.profile }): DiffReport {
+  const facts: string[] = [];
+  if (a.translated !== b.translated || a.evaluatedArch !== b.evaluatedArch)
+    facts.push(`evaluated ${archText(a)} on ${labels.a} vs ${archText(b)} on ${labels.b}`);
+  const differences: OutcomeDifference[] = [];
+  const add = (outcome: string, va: string, vb: string, sources: string[], target?: string) => {
+    if (va === vb) return;
+    differences.push({ outcome, a: va, b: vb, ...firstDifference(a, b, sources, target, facts) });
+  };
+  add('installable', String(a.installable), String(b.installable), []);
+  add('blockers', a.blockers.map((x) => x.code).join(',') || 'none', b.blockers.map((x) => x.code).join(',') || 'none', []);
+  add('installation-check', checkText(a.installationCheck), checkText(b.installationCheck), ['installation-check@script']);
+  const volumes = new Set([...a.volumes.map((v) => v.mountpoint), ...b.volumes.map((v) => v.mountpoint)]);
+  for (const mp of volumes) {
+    const va = a.volumes.find((v) => v.mountpoint === mp);
+    const vb = b.volumes.find((v) => v.mountpoint === mp);
+    add(
+      `volume-check:${mp}`,
+      va ? (va.eligible ? 'eligible' : 'not eligible') : 'absent',
+      vb ? (vb.eligible ? 'eligible' : 'not eligible') : 'absent',
+      ['volume-check@script'],
+      mp,
+    );
+  }
+  for (const ca of a.choices) {
+    const cb = b.choices.find((c) => c.id === ca.id);
+    if (!cb) continue;
+    for (const flag of ['visible', 'enabled', 'selected'] as const) {
+      const sources = [`choice[${ca.id}]@${flag}`, `choice[${ca.id}]@start_${flag}`];
+      // A child hidden by its parent: the parent's own attribute decides; follow the outline up.
+      for (let p = ca.parent; p !== null; p = a.choices.find((c) => c.id === p)?.parent ?? null) sources.push(`choice[${p}]@${flag}`);
+      add(`choice ${ca.id}.${flag}`, String(ca[flag]), String(cb[flag]), sources);
+    }
+  }
+  for (const pa of a.packages) {
+    const pb = b.packages.find((p) => p.id === pa.id);
+    if (!pb) continue;
+    add(`package:${pa.id}`, pa.install ? 'installs' : 'does not install', pb.install ? 'installs' : 'does not install', [
+      `pkg-ref[${pa.id}]@active`,
+      ...pa.choices.map((c) => `choice[${c}]@selected`),
+    ]);
+  }
+  // Outcomes with no evaluation of their own (installable, blockers) point at the first decided difference.
+  const decided = differences.find((d) => d.firstDifference !== null);
+  for (const d of differences)
+    if (d.firstDifference === null && d.decidedBy === null && decided) d.firstDifference = `see ${decided.outcome}: ${decided.firstDifference}`;
+  return { a: labels.a, b: labels.b, identical: differences.length === 0, facts, differences };
+}
+
+function archText(r: ProfileResult): string {
+  return r.translated ? `translated (${r.evaluatedArch}, Rosetta 2)` : `native (${r.evaluatedArch})`;
+}
+
+function checkText(c: ProfileResult['installationCheck']): string {
+  return c.passed ? 'passed' : `failed (${c.resultType ?? 'Fatal'})`;
+}
+
+interface Found {
+  source: string;
+  result: string;
+  calls: TraceCall[];
+}
+
+/** The last evaluation of one of `sources` in `trace` (in the order of `sources`: the first source that was evaluated). */
+function lastEvaluation(trace: TraceEvent[], sources: string[], target: string | undefined): Found | undefined {
+  for (const source of sources) {
+    for (let i = trace.length - 1; i >= 0; i--) {
+      const e = trace[i]!;
+      if (e.kind !== 'evaluation' || e.source !== source || (target !== undefined && e.target !== target)) continue;
+      const calls: TraceCall[] = [];
+      for (let j = i + 1; j < trace.length; j++) {
+        const c = trace[j]!;
+        if (c.kind === 'evaluation') break;
+        if (c.kind === 'call') calls.push(c);
+      }
+      const result = e.outcome.ok ? (e.coerced !== undefined ? String(e.coerced) : e.outcome.type) : `threw ${e.outcome.error.name}`;
+      return { source, result, calls };
+    }
+  }
+  return undefined;
+}
+
+function firstDifference(
+  a: ProfileResult,
+  b: ProfileResult,
+  sources: string[],
+  target: string | undefined,
+  facts: string[],
+): { decidedBy: string | null; firstDifference: string | null } {
+  if (sources.length === 0) return { decidedBy: null, firstDifference: null };
+  const ea = lastEvaluation(a.trace ?? [], sources, target);
+  const eb = lastEvaluation(b.trace ?? [], sources, target);
+  const decidedBy = ea?.source ?? eb?.source ?? null;
+  if (!ea || !eb) return { decidedBy, firstDifference: ea || eb ? `${decidedBy} was evaluated on one side only` : (facts[0] ?? null) };
+  const n = Math.max(ea.calls.length, eb.calls.length);
+  for (let i = 0; i < n; i++) {
+    const ca = ea.calls[i];
+    const cb = eb.calls[i];
+    const sa = ca ? apiCall(ca.op, ca.args) : undefined;
+    const sb = cb ? apiCall(cb.op, cb.args) : undefined;
+    if (sa === sb && ca!.answer === cb!.answer) continue;
+    if (sa === sb) return { decidedBy, firstDifference: `${sa}: ${answerText(ca!)} vs ${answerText(cb!)}` };
+    return {
+      decidedBy,
+      firstDifference: `${sa ? `${sa} = ${answerText(ca!)}` : 'no further call'} vs ${sb ? `${sb} = ${answerText(cb!)}` : 'no further call'}`,
+    };
+  }
+  if (facts.length > 0) return { decidedBy, firstDifference: facts[0]! };
+  return { decidedBy, firstDifference: ea.result !== eb.result ? `${decidedBy} returned ${ea.result} vs ${eb.result} with the same API answers` : null };
+}
+
+function answerText(c: TraceCall): string {
+  return `${c.answer ?? 'undefined'}${c.absent ? ' (not in the profile)' : ''}`;
+}
+
+/** The diff as text lines. */
+export function diffLines(d: DiffReport): string[] {
+  if (d.identical) return [`${d.a} and ${d.b}: identical outcomes`, ...d.facts.map((f) => `  ${f}`)];
+  const lines = [`${d.a} vs ${d.b}: ${d.differences.length} outcome${d.differences.length === 1 ? '' : 's'} differ`];
+  for (const f of d.facts) lines.push(`  ${f}`);
+  for (const x of d.differences) {
+    lines.push(`  ${x.outcome}: ${x.a} vs ${x.b}`);
+    if (x.decidedBy) lines.push(`    decided by ${x.decidedBy}`);
+    if (x.firstDifference) lines.push(`    first difference: ${x.firstDifference}`);
+  }
+  return lines;
+}
