@@ -87,7 +87,8 @@ function parseOrInputError(text: string, file: string, recover: boolean): Distri
     assert.ok(m, `InputError message does not start with '${file}:LINE:COL: ': ${JSON.stringify(error.message)}`);
     const line = Number(m[1]);
     const column = Number(m[2]);
-    const lines = text.split('\n').length;
+    // CR, LF and CRLF each end a line, as in the parser's locations (old Mac files use CR alone).
+    const lines = text.split(/\r\n?|\n/).length;
     assert.ok(line >= 1 && line <= lines, `line ${line} outside the file (1..${lines}): ${error.message}`);
     assert.ok(column >= 1, `column ${column} < 1: ${error.message}`);
     assert.ok(!error.message.includes('\n'), `InputError message spans several lines: ${JSON.stringify(error.message)}`);
