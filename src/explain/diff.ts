@@ -1,4 +1,5 @@
-import type { ProfileResult, TraceCall, TraceEvent } from '../types.js';
+import type { ProfileResult, TraceCall } from '../types.js';
+import { TraceIndex } from './trace-index.js';
 import { apiCall } from './why.js';
 
 /** One outcome that differs between the two results. */
@@ -23,15 +24,20 @@ export interface DiffReport {
   differences: OutcomeDifference[];
 }
 
+/** Ancestors searched for the attribute that decided a child's state. */
+const MAX_ANCESTORS = 32;
+
 /** Compares two traced results of one Distribution (pure: outcome by outcome, then their deciding evaluations' calls). */
 export function diffResults(a: ProfileResult, b: ProfileResult, labels: { a: string; b: string } = { a: a.profile, b: b.profile }): DiffReport {
   const facts: string[] = [];
   if (a.translated !== b.translated || a.evaluatedArch !== b.evaluatedArch)
     facts.push(`evaluated ${archText(a)} on ${labels.a} vs ${archText(b)} on ${labels.b}`);
   const differences: OutcomeDifference[] = [];
+  const ia = new TraceIndex(a.trace ?? []);
+  const ib = new TraceIndex(b.trace ?? []);
   const add = (outcome: string, va: string, vb: string, sources: string[], target?: string) => {
     if (va === vb) return;
-    differences.push({ outcome, a: va, b: vb, ...firstDifference(a, b, sources, target, facts) });
+    differences.push({ outcome, a: va, b: vb, ...firstDifference(ia, ib, sources, target, facts) });
   };
   add('installable', String(a.installable), String(b.installable), []);
   add('blockers', a.blockers.map((x) => x.code).join(',') || 'none', b.blockers.map((x) => x.code).join(',') || 'none', []);
@@ -48,18 +54,23 @@ export function diffResults(a: ProfileResult, b: ProfileResult, labels: { a: str
       mp,
     );
   }
+  const choicesA = new Map(a.choices.map((c) => [c.id, c]));
+  const choicesB = new Map(b.choices.map((c) => [c.id, c]));
   for (const ca of a.choices) {
-    const cb = b.choices.find((c) => c.id === ca.id);
+    const cb = choicesB.get(ca.id);
     if (!cb) continue;
     for (const flag of ['visible', 'enabled', 'selected'] as const) {
+      if (ca[flag] === cb[flag]) continue;
       const sources = [`choice[${ca.id}]@${flag}`, `choice[${ca.id}]@start_${flag}`];
-      // A child hidden by its parent: the parent's own attribute decides; follow the outline up.
-      for (let p = ca.parent; p !== null; p = a.choices.find((c) => c.id === p)?.parent ?? null) sources.push(`choice[${p}]@${flag}`);
+      // A child hidden by its parent: the parent's own attribute decides; follow the outline up (bounded: outlines are shallow, input is not).
+      let depth = 0;
+      for (let p = ca.parent; p !== null && depth < MAX_ANCESTORS; p = choicesA.get(p)?.parent ?? null, depth++) sources.push(`choice[${p}]@${flag}`);
       add(`choice ${ca.id}.${flag}`, String(ca[flag]), String(cb[flag]), sources);
     }
   }
+  const packagesB = new Map(b.packages.map((p) => [p.id, p]));
   for (const pa of a.packages) {
-    const pb = b.packages.find((p) => p.id === pa.id);
+    const pb = packagesB.get(pa.id);
     if (!pb) continue;
     add(`package:${pa.id}`, pa.install ? 'installs' : 'does not install', pb.install ? 'installs' : 'does not install', [
       `pkg-ref[${pa.id}]@active`,
@@ -87,35 +98,28 @@ interface Found {
   calls: TraceCall[];
 }
 
-/** The last evaluation of one of `sources` in `trace` (in the order of `sources`: the first source that was evaluated). */
-function lastEvaluation(trace: TraceEvent[], sources: string[], target: string | undefined): Found | undefined {
+/** The last evaluation of the first of `sources` that was evaluated (bound to volume `target` when given). */
+function lastEvaluation(index: TraceIndex, sources: string[], target: string | undefined): Found | undefined {
   for (const source of sources) {
-    for (let i = trace.length - 1; i >= 0; i--) {
-      const e = trace[i]!;
-      if (e.kind !== 'evaluation' || e.source !== source || (target !== undefined && e.target !== target)) continue;
-      const calls: TraceCall[] = [];
-      for (let j = i + 1; j < trace.length; j++) {
-        const c = trace[j]!;
-        if (c.kind === 'evaluation') break;
-        if (c.kind === 'call') calls.push(c);
-      }
-      const result = e.outcome.ok ? (e.coerced !== undefined ? String(e.coerced) : e.outcome.type) : `threw ${e.outcome.error.name}`;
-      return { source, result, calls };
-    }
+    const i = index.lastOf(source, target);
+    if (i === undefined) continue;
+    const e = index.evaluation(i);
+    const result = e.outcome.ok ? (e.coerced !== undefined ? String(e.coerced) : e.outcome.type) : `threw ${e.outcome.error.name}`;
+    return { source, result, calls: index.madeBy(i).calls };
   }
   return undefined;
 }
 
 function firstDifference(
-  a: ProfileResult,
-  b: ProfileResult,
+  a: TraceIndex,
+  b: TraceIndex,
   sources: string[],
   target: string | undefined,
   facts: string[],
 ): { decidedBy: string | null; firstDifference: string | null } {
   if (sources.length === 0) return { decidedBy: null, firstDifference: null };
-  const ea = lastEvaluation(a.trace ?? [], sources, target);
-  const eb = lastEvaluation(b.trace ?? [], sources, target);
+  const ea = lastEvaluation(a, sources, target);
+  const eb = lastEvaluation(b, sources, target);
   const decidedBy = ea?.source ?? eb?.source ?? null;
   if (!ea || !eb) return { decidedBy, firstDifference: ea || eb ? `${decidedBy} was evaluated on one side only` : (facts[0] ?? null) };
   const n = Math.max(ea.calls.length, eb.calls.length);

@@ -1,6 +1,7 @@
 import type { Distribution } from '../distribution/model.js';
 import { InputError } from '../errors.js';
-import type { ProfileResult, TraceCall, TraceEvaluation, TraceEvent } from '../types.js';
+import type { ProfileResult, TraceCall } from '../types.js';
+import { TraceIndex } from './trace-index.js';
 
 /** One Installer API call an evaluation made, as a person reads it. */
 export interface ExplainedCall {
@@ -53,14 +54,14 @@ export function explain(dist: Distribution, result: ProfileResult, target: strin
 }
 
 class Explainer {
-  private readonly trace: TraceEvent[];
+  private readonly index: TraceIndex;
   private readonly facts: string[] = [];
 
   constructor(
     private readonly dist: Distribution,
     private readonly result: ProfileResult,
   ) {
-    this.trace = result.trace ?? [];
+    this.index = new TraceIndex(result.trace ?? []);
     if (result.translated) this.facts.push(rosettaFact(dist));
   }
 
@@ -87,25 +88,21 @@ class Explainer {
     return { target, profile: this.result.profile, summary, value, steps, facts: [...this.facts], because };
   }
 
-  /** The last traced evaluation of one of `sources` (optionally bound to `target`), with the calls and log lines it made. */
+  /** The latest traced evaluation of one of `sources` (bound to volume `target` when given), with the calls and log lines it made. */
   private lastEvaluation(sources: string[], target?: string): ExplanationStep | undefined {
-    for (let i = this.trace.length - 1; i >= 0; i--) {
-      const e = this.trace[i]!;
-      if (e.kind !== 'evaluation' || !sources.includes(e.source) || (target !== undefined && e.target !== target)) continue;
-      return this.step(e, i);
+    let latest: number | undefined;
+    for (const source of sources) {
+      const i = this.index.lastOf(source, target);
+      if (i !== undefined && (latest === undefined || i > latest)) latest = i;
     }
-    return undefined;
+    return latest === undefined ? undefined : this.step(latest);
   }
 
-  private step(e: TraceEvaluation, index: number): ExplanationStep {
-    const calls: ExplainedCall[] = [];
-    const log: string[] = [];
-    for (let j = index + 1; j < this.trace.length; j++) {
-      const c = this.trace[j]!;
-      if (c.kind === 'evaluation') break;
-      if (c.kind === 'log') log.push(c.text);
-      else calls.push(this.explainCall(c));
-    }
+  private step(index: number): ExplanationStep {
+    const e = this.index.evaluation(index);
+    const made = this.index.madeBy(index);
+    const calls = made.calls.map((c) => this.explainCall(c));
+    const log = made.log;
     const result = e.outcome.ok
       ? `${e.outcome.type}${e.outcome.type === 'boolean' ? ` ${e.outcome.truthy}` : ''}`
       : `threw ${e.outcome.error.name}: ${e.outcome.error.message}`;

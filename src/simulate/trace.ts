@@ -10,6 +10,8 @@ export const MAX_TRACE_CODE = 200;
 /** Longest argument and answer text kept per call event. */
 export const MAX_TRACE_ARG = 200;
 export const MAX_TRACE_ANSWER = 500;
+/** Longest source address kept (a choice id is input text). */
+export const MAX_TRACE_SOURCE = 1000;
 /** Arguments kept per call. */
 export const MAX_TRACE_ARGS = 8;
 
@@ -50,7 +52,7 @@ export class TraceRecorder implements CallRecorder {
   starting(ev: Evaluable, purpose: Purpose, target: string | undefined): void {
     const event: TraceEvaluation = {
       kind: 'evaluation',
-      source: ev.source,
+      source: traceSource(ev.source),
       location: { line: ev.position.line, column: ev.position.column },
       code: cut(ev.code, MAX_TRACE_CODE),
       purpose,
@@ -77,7 +79,8 @@ export class TraceRecorder implements CallRecorder {
     if (this.last) this.last.coerced = value;
   }
 
-  call(source: string | null, op: string, args: string[], answer: () => string | undefined): string | undefined {
+  call(evaluation: string | null, op: string, args: string[], answer: () => string | undefined): string | undefined {
+    const source = evaluation === null ? null : traceSource(evaluation);
     if (op === 'log') {
       const result = answer();
       this.push({ kind: 'log', source, text: cut(args[0] ?? '', MAX_TRACE_ANSWER) });
@@ -96,6 +99,11 @@ export class TraceRecorder implements CallRecorder {
     this.absent = false;
     return result;
   }
+}
+
+/** A source address as the trace keeps it. */
+export function traceSource(source: string): string {
+  return cut(source, MAX_TRACE_SOURCE);
 }
 
 function cut(text: string, max: number): string {

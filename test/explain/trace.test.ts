@@ -40,6 +40,24 @@ describe('trace', () => {
     );
   });
 
+  it('caps guest-controlled text: the code, call arguments and answers', async () => {
+    const long = 'a'.repeat(5000);
+    const xml = `<?xml version="1.0"?>
+<installer-gui-script minSpecVersion="2">
+  <installation-check script="system.sysctl('${long}') == null &amp;&amp; '${long}'.length &gt; 0"/>
+  <choices-outline><line choice="c"/></choices-outline>
+  <choice id="c" title="C"><pkg-ref id="p"/></choice>
+  <pkg-ref id="p" version="1">#p.pkg</pkg-ref>
+</installer-gui-script>`;
+    const report = await simulate(parse(xml), [profile(INTEL)], { workers: 0, trace: { maxEvents: 100 } });
+    const trace = report.results[0]!.trace!;
+    const evaluation = trace.find((e) => e.kind === 'evaluation')!;
+    const call = trace.find((e) => e.kind === 'call')!;
+    assert.equal(evaluation.kind === 'evaluation' && evaluation.code.length, 201);
+    assert.equal(call.kind === 'call' && call.args[0]!.length, 201);
+    assert.equal(call.kind === 'call' && call.absent, true);
+  });
+
   it('crosses the worker boundary like the result', async () => {
     const report = await simulate(dist, [profile(INTEL)], { workers: 1, trace: { maxEvents: 10_000 } });
     const inProcess = await simulate(dist, [profile(INTEL)], { workers: 0, trace: { maxEvents: 10_000 } });
