@@ -77,10 +77,18 @@ export function diffResults(a: ProfileResult, b: ProfileResult, labels: { a: str
       ...pa.choices.map((c) => `choice[${c}]@selected`),
     ]);
   }
-  // Outcomes with no evaluation of their own (installable, blockers) point at the first decided difference.
-  const decided = differences.find((d) => d.firstDifference !== null);
+  // A blocker on one side only says itself why; installable points at it, else at the first decided difference or the differing fact.
+  const blockers = differences.find((d) => d.outcome === 'blockers');
+  if (blockers) {
+    const onlyA = a.blockers.find((x) => !b.blockers.some((y) => y.code === x.code));
+    const onlyB = b.blockers.find((x) => !a.blockers.some((y) => y.code === x.code));
+    const first = onlyA ? `${labels.a}: ${onlyA.message}` : onlyB ? `${labels.b}: ${onlyB.message}` : null;
+    if (first) blockers.firstDifference = first;
+  }
+  const decided = differences.find((d) => d.firstDifference !== null && d.outcome !== 'installable');
   for (const d of differences)
-    if (d.firstDifference === null && d.decidedBy === null && decided) d.firstDifference = `see ${decided.outcome}: ${decided.firstDifference}`;
+    if (d.firstDifference === null && d.decidedBy === null)
+      d.firstDifference = decided ? `see ${decided.outcome}: ${decided.firstDifference}` : (facts[0] ?? null);
   return { a: labels.a, b: labels.b, identical: differences.length === 0, facts, differences };
 }
 
