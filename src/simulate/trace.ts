@@ -6,14 +6,14 @@ import type { CallRecorder } from '../mocks/host-api.js';
 import type { Purpose } from './evaluator.js';
 
 /** Longest expression text kept per evaluation event. */
-export const MAX_TRACE_CODE = 200;
+const MAX_TRACE_CODE = 200;
 /** Longest argument and answer text kept per call event. */
-export const MAX_TRACE_ARG = 200;
-export const MAX_TRACE_ANSWER = 500;
+const MAX_TRACE_ARG = 200;
+const MAX_TRACE_ANSWER = 500;
 /** Longest source address kept (a choice id is input text). */
-export const MAX_TRACE_SOURCE = 1000;
+const MAX_TRACE_SOURCE = 1000;
 /** Arguments kept per call. */
-export const MAX_TRACE_ARGS = 8;
+const MAX_TRACE_ARGS = 8;
 
 /**
  * Records a profile's evaluations and API calls as plain data (they cross the
