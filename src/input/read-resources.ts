@@ -2,12 +2,10 @@ import { opendirSync, statSync, type Dir } from 'node:fs';
 import path from 'node:path';
 import { createDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { StringTable } from '../distribution/model.js';
-import { parseStringsTable } from '../distribution/strings-table.js';
 import { InputError } from '../errors.js';
-import { decodeStringsBytes } from '../package/localizations.js';
+import { decodeStringsBytes, parseStringsText } from '../package/localizations.js';
 import { parsePackageInfo, type PackageInfoFacts } from '../package/package-info.js';
 import { componentFactsByPkgRef, type ProductArchiveContents } from '../package/product.js';
-import { child, parseXmlTree } from '../package/xml-tree.js';
 import { describeFsError, readRegularFile } from '../util/read-file.js';
 
 /**
@@ -86,7 +84,7 @@ function readTables(root: string, display: string, diagnostics: Diagnostic[]): S
         skip(member, `string tables exceed ${MAX_TOTAL_BYTES} bytes in total; the rest are not read`);
         break;
       }
-      table = parseTable(decodeStringsBytes(bytes), member);
+      table = parseStringsText(decodeStringsBytes(bytes), member);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       skip(member, error.message);
@@ -120,27 +118,6 @@ function listLproj(root: string, display: string): string[] {
     handle.closeSync();
   }
   return found;
-}
-
-/** Old-style text, or the XML property-list form of a strings table. */
-function parseTable(text: string, what: string): Map<string, string> {
-  if (!text.trimStart().startsWith('<')) return parseStringsTable(text);
-  const root = parseXmlTree(text, {
-    what,
-    code: 'PKG_STRINGS_UNREADABLE',
-    tooLargeCode: 'PKG_STRINGS_UNREADABLE',
-    maxDepth: 16,
-    maxElements: 1_000_000,
-    allowExternalDoctype: true,
-  });
-  const dict = root.name === 'plist' ? child(root, 'dict') : undefined;
-  if (!dict) throw new InputError(`${what}: an XML document that is not a property list with a dictionary`, { code: 'PKG_STRINGS_UNREADABLE' });
-  const table = new Map<string, string>();
-  const items = dict.children;
-  for (let k = 0; k + 1 < items.length; k += 2) {
-    if (items[k]!.name === 'key' && items[k + 1]!.name === 'string') table.set(items[k]!.text, items[k + 1]!.text);
-  }
-  return table;
 }
 
 /** The components of an expanded package that the pkg-refs name, in the shape the package reader gives. */

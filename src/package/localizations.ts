@@ -80,7 +80,7 @@ export function readLocalizations(archive: XarArchive, options: { file?: string;
     }
     let table: Map<string, string>;
     try {
-      table = text.trimStart().startsWith('<') ? readXmlPlistTable(text, `${file}/${path}`) : toMap(parseStringsTable(text));
+      table = parseStringsText(text, `${file}/${path}`);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       skip(path, error.message);
@@ -113,6 +113,11 @@ export function decodeStringsBytes(bytes: Uint8Array): string {
   } catch {
     throw new InputError(`not valid ${encoding.toUpperCase()} text`, { code: 'PKG_STRINGS_UNREADABLE' });
   }
+}
+
+/** A strings table's text: the old-style `"key" = "value";` form, or its XML property-list form. */
+export function parseStringsText(text: string, what: string): Map<string, string> {
+  return text.trimStart().startsWith('<') ? readXmlPlistTable(text, what) : toMap(parseStringsTable(text));
 }
 
 /** Accepts the string-table parser's result whether it is a Map or a null-prototype record. */
