@@ -115,6 +115,7 @@ describe('hardening round 2: every class keeps the command-line contract', { con
       }
       assert.equal(json1.code, json2.code);
       assert.equal(json1.stdout, json2.stdout, 'identical JSON with -j 1 and -j 2');
+      // eslint-disable-next-line no-control-regex -- finding raw control characters is the point
       assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text.stdout), 'no raw control characters in text output');
       assert.deepEqual(readdirSync(cwd), [], 'no file written');
       assert.ok(Date.now() - started < 60_000, `${Date.now() - started} ms`);
