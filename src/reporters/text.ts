@@ -52,7 +52,12 @@ function renderProfile(r: ProfileResult, options: TextOptions, s: Style): string
   out.push(`  ${verdict}${r.translated ? s.yellow('  (evaluated as x86_64 under Rosetta 2)') : ''}`);
   for (const b of r.blockers) out.push(`    ${s.red('–')} ${t(b.message)}`);
   out.push(`  installation-check  ${check(r.installationCheck, s)}`);
-  for (const v of r.volumes) out.push(`  volume ${t(v.mountpoint).padEnd(12)} ${check(v, s)}`);
+  for (const v of r.volumes) {
+    const room = v.insufficientSpace
+      ? s.red(`  not enough space: ${v.insufficientSpace.neededKilobytes} KB needed, ${v.insufficientSpace.availableKilobytes} KB free`)
+      : '';
+    out.push(`  volume ${t(v.mountpoint).padEnd(12)} ${check(v, s)}${room}`);
+  }
   const d = r.domains;
   out.push(
     `  domains             ${[d.localSystem && 'local system', d.anywhere && 'anywhere', d.currentUserHome && 'home'].filter(Boolean).join(', ') || s.red('none')}`,

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { isInputFailure, type RunReport, type SimulationReport } from '../../src/types.js';
-import { builtinProfiles, fixture, runCli, tempDir } from '../helpers.js';
+import { builtinProfiles, fixture, runCli, tempDir, writeTemp } from '../helpers.js';
 
 /** The report document of a run over one file, which must have been simulated. */
 function single(stdout: string): SimulationReport {
@@ -129,6 +129,17 @@ describe('distsim run', () => {
     );
     assert.ok(bad && isInputFailure(bad));
     assert.deepEqual(bad.error.location, { file: 'test/fixtures/malformed-raw-lt.xml', line: 7, column: 40 });
+  });
+
+  it('shows a volume without room for the packages, in text as in the blocker', async () => {
+    const file = writeTemp(
+      'space.xml',
+      '<installer-gui-script minSpecVersion="2"><options hostArchitectures="x86_64,arm64"/><choices-outline><line choice="a"/></choices-outline><choice id="a"><pkg-ref id="p"/></choice><pkg-ref id="p" installKBytes="999999999">#p.pkg</pkg-ref></installer-gui-script>',
+    );
+    const r = await runCli(['run', file, '-p', 'macmini-m4-2024-26.5.2']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /✗ not installable/);
+    assert.match(r.stdout, /volume \/ +passed {2}not enough space: 999999999 KB needed, \d+ KB free/);
   });
 
   it('--fail-on turns error diagnostics or uninstallable profiles into exit 1', async () => {
