@@ -19,11 +19,11 @@
  * so hostile input gets a one-line InputError and the XML library never
  * recurses deeply or expands entities.
  */
-import { XMLValidator } from 'fast-xml-parser';
-import { parse as parsePlist, type PlistValue } from 'plist';
+import type { PlistValue } from 'plist';
 import { decodeXmlBytes } from '../distribution/source-text.js';
 import { InputError } from '../errors.js';
 import { readRegularFile } from '../util/read-file.js';
+import { parseXmlPlist, startsWithAscii } from '../util/xml-plist.js';
 
 /** One change, applied in order after the choices' default state is evaluated. */
 export type ChoiceChange =
@@ -72,7 +72,7 @@ export function readChoiceChanges(file: string, label: string = file): ChoiceCha
 /** Parses a change file's bytes or text; `label` names it in messages and origins. */
 export function parseChoiceChanges(input: string | Uint8Array, label: string): ChoiceChange[] {
   const text = decode(input, label);
-  const root = parseXmlPlist(text, label);
+  const root = parseChangeFile(text, label);
   if (!Array.isArray(root)) invalid(label, 'the property list must be an array (of dicts, or of choice identifiers)');
   if (root.length === 0) return [];
   if (root.every((item) => typeof item === 'string')) return toggles(root as string[], label);
@@ -210,105 +210,8 @@ function decode(input: string | Uint8Array, label: string): string {
   return text;
 }
 
-function parseXmlPlist(text: string, label: string): PlistValue {
-  const unsafe = unsafeMarkup(text);
-  if (unsafe) throw located(label, text, unsafe.offset, unsafe.reason);
-  const validation = XMLValidator.validate(text);
-  if (validation !== true) {
-    const { line, col, msg } = validation.err;
-    throw new InputError(`${label}:${line}:${col}: ${msg.replace(/\.$/, '')}`, {
-      code: 'CHOICE_CHANGES_MALFORMED',
-      location: { file: label, line, column: col },
-    });
-  }
-  try {
-    return parsePlist(text);
-  } catch (error) {
-    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 200);
-    throw malformedError(label, `${label}: not a property list: ${reason}`);
-  }
-}
-
-/**
- * One linear scan for what the XML library must not see: entity
- * declarations or internal DTD subsets (entity expansion), entities other
- * than the predefined ones, nesting past MAX_NESTING (its parser recurses)
- * and more than MAX_NODES pieces of markup (its cost per node).
- */
-function unsafeMarkup(text: string): { offset: number; reason: string } | undefined {
-  let depth = 0;
-  let nodes = 0;
-  let i = 0;
-  while (i < text.length) {
-    const found = text.indexOf('<', i);
-    const lt = found === -1 ? text.length : found;
-    const entity = badEntity(text, i, lt);
-    if (entity !== undefined) return { offset: entity, reason: 'an entity other than &lt; &gt; &amp; &quot; &apos; or a character reference' };
-    if (found === -1) return undefined;
-    if (++nodes > MAX_NODES) return { offset: lt, reason: `more than ${MAX_NODES} elements, comments and other markup` };
-    if (text.startsWith('<!--', lt)) i = after(text, lt + 4, '-->');
-    else if (text.startsWith('<![CDATA[', lt)) i = after(text, lt + 9, ']]>');
-    else if (text.startsWith('<?', lt)) i = after(text, lt + 2, '?>');
-    else {
-      const end = text.indexOf('>', lt);
-      if (end === -1) return undefined; // the validator locates it
-      if (text.startsWith('<!', lt)) {
-        if (text.startsWith('<!ENTITY', lt) || text.startsWith('<!entity', lt) || hasChar(text, lt, end, 0x5b /* [ */)) {
-          return { offset: lt, reason: 'entity declarations and internal DTD subsets are not accepted' };
-        }
-      } else {
-        const entityInTag = badEntity(text, lt, end);
-        if (entityInTag !== undefined) return { offset: entityInTag, reason: 'an entity other than &lt; &gt; &amp; &quot; &apos; or a character reference' };
-        const closing = text.charCodeAt(lt + 1) === 0x2f; /* / */
-        const name = tagName(text, closing ? lt + 2 : lt + 1, end);
-        if (name === 'dict' || name === 'array') {
-          if (closing) depth--;
-          else if (text.charCodeAt(end - 1) !== 0x2f && ++depth > MAX_NESTING) {
-            return { offset: lt, reason: `dicts and arrays nested deeper than ${MAX_NESTING} levels` };
-          }
-        }
-      }
-      i = end + 1;
-    }
-  }
-  return undefined;
-}
-
-function tagName(text: string, from: number, to: number): string {
-  let k = from;
-  while (k < to && k - from < 8) {
-    const c = text.charCodeAt(k);
-    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x2f || c === 0x3e) break;
-    k++;
-  }
-  return text.slice(from, k);
-}
-
-function hasChar(text: string, from: number, to: number, code: number): boolean {
-  for (let k = from; k < to; k++) if (text.charCodeAt(k) === code) return true;
-  return false;
-}
-
-const ENTITY_OK = /^&(?:lt|gt|amp|quot|apos|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});/;
-
-/** Offset of the first `&` in [from, to) that does not start a predefined entity or character reference. */
-function badEntity(text: string, from: number, to: number): number | undefined {
-  // A bounded character loop: indexOf would scan past `to` and make the whole scan quadratic.
-  for (let k = from; k < to; k++) {
-    if (text.charCodeAt(k) === 38 && !ENTITY_OK.test(text.slice(k, k + 12))) return k;
-  }
-  return undefined;
-}
-
-function after(text: string, from: number, marker: string): number {
-  const at = text.indexOf(marker, from);
-  return at === -1 ? text.length : at + marker.length;
-}
-
-function startsWithAscii(bytes: Uint8Array, prefix: string): boolean {
-  if (bytes.length < prefix.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (bytes[k] !== prefix.charCodeAt(k)) return false;
-  return true;
+function parseChangeFile(text: string, label: string): PlistValue {
+  return parseXmlPlist(text, label, { maxNodes: MAX_NODES, maxNesting: MAX_NESTING, code: 'CHOICE_CHANGES_MALFORMED' });
 }
 
 // ---- errors ------------------------------------------------------------------------
@@ -322,19 +225,6 @@ function notXml(label: string, what: string): InputError {
 
 function malformedError(label: string, message: string): InputError {
   return new InputError(message.startsWith(label) ? message : `${label}: ${message}`, { code: 'CHOICE_CHANGES_MALFORMED' });
-}
-
-function located(label: string, text: string, offset: number, reason: string): InputError {
-  let line = 1;
-  let lineStart = 0;
-  for (let k = 0; k < offset; k++) {
-    if (text.charCodeAt(k) === 10) {
-      line++;
-      lineStart = k + 1;
-    }
-  }
-  const column = offset - lineStart + 1;
-  return new InputError(`${label}:${line}:${column}: ${reason}`, { code: 'CHOICE_CHANGES_MALFORMED', location: { file: label, line, column } });
 }
 
 function invalid(label: string, reason: string, hint?: string): never {

@@ -22,9 +22,9 @@
  * so hostile input gets a one-line InputError and the XML library never
  * prints or recurses deeply.
  */
-import { XMLValidator } from 'fast-xml-parser';
-import { parse as parsePlist, type PlistValue } from 'plist';
+import type { PlistValue } from 'plist';
 import { InputError } from '../errors.js';
+import { parseXmlPlist, startsWithAscii } from '../util/xml-plist.js';
 import { PredicateSyntaxError, parsePredicate } from './predicate.js';
 
 export interface RequiredBundleSpec {
@@ -78,7 +78,7 @@ const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\u
  */
 export function parseProductRequirements(input: string | Uint8Array, path: string): ProductRequirements {
   const text = decode(input, path);
-  const root = parseXmlPlist(text, path);
+  const root = parseRequirementsPlist(text, path);
   if (!isDict(root)) fail(path, '(root)', 'the property list must be a dictionary', 'REQUIREMENTS_PLIST_INVALID_VALUE');
   const out: ProductRequirements = {};
   for (const key of Object.keys(root)) {
@@ -171,89 +171,9 @@ function notXml(path: string, what: string): InputError {
   });
 }
 
-function parseXmlPlist(text: string, path: string): PlistValue {
+function parseRequirementsPlist(text: string, path: string): PlistValue {
   if (text.trim() === '') throw new InputError(`${path}: the requirements property list is empty`, { code: 'REQUIREMENTS_PLIST_MALFORMED' });
-  const unsafe = unsafeMarkup(text);
-  if (unsafe) throw malformed(path, text, unsafe.offset, unsafe.reason);
-  const validation = XMLValidator.validate(text);
-  if (validation !== true) {
-    const { line, col, msg } = validation.err;
-    throw new InputError(`${path}:${line}:${col}: ${msg.replace(/\.$/, '')}`, {
-      code: 'REQUIREMENTS_PLIST_MALFORMED',
-      location: { file: path, line, column: col },
-    });
-  }
-  try {
-    return parsePlist(text);
-  } catch (error) {
-    throw new InputError(`${path}: not a property list: ${firstLine(error)}`, { code: 'REQUIREMENTS_PLIST_MALFORMED' });
-  }
-}
-
-/** Entity declarations, internal DTD subsets, deep nesting and too much markup, found by one linear scan. */
-function unsafeMarkup(text: string): { offset: number; reason: string } | undefined {
-  let depth = 0;
-  let nodes = 0;
-  let i = 0;
-  while (i < text.length) {
-    const found = text.indexOf('<', i);
-    const lt = found === -1 ? text.length : found;
-    const entity = badEntity(text, i, lt);
-    if (entity !== undefined)
-      return { offset: entity, reason: 'an entity other than &lt; &gt; &amp; &quot; &apos; or a character reference (write & as &amp;)' };
-    if (found === -1) return undefined;
-    if (++nodes > MAX_PLIST_NODES) return { offset: lt, reason: `more than ${MAX_PLIST_NODES} elements, comments and other markup` };
-    if (text.startsWith('<!--', lt)) i = after(text, lt + 4, '-->');
-    else if (text.startsWith('<![CDATA[', lt)) i = after(text, lt + 9, ']]>');
-    else if (text.startsWith('<?', lt)) i = after(text, lt + 2, '?>');
-    else if (text.startsWith('<!', lt)) {
-      const end = text.indexOf('>', lt);
-      const decl = text.slice(lt, end === -1 ? text.length : end);
-      if (/^<!ENTITY/i.test(decl) || decl.includes('[')) return { offset: lt, reason: 'entity declarations and internal DTD subsets are not accepted' };
-      i = end === -1 ? text.length : end + 1;
-    } else {
-      const end = text.indexOf('>', lt);
-      if (end === -1) return undefined; // the validator reports it
-      const tag = text.slice(lt + 1, end);
-      const entityInTag = badEntity(text, lt, end);
-      if (entityInTag !== undefined) return { offset: entityInTag, reason: 'an entity other than &lt; &gt; &amp; &quot; &apos; or a character reference' };
-      if (/^\/(dict|array)\b/.test(tag)) depth--;
-      else if (!tag.endsWith('/') && /^(dict|array)\b/.test(tag) && ++depth > MAX_PLIST_NESTING) {
-        return { offset: lt, reason: `dictionaries and arrays nested deeper than ${MAX_PLIST_NESTING} levels` };
-      }
-      i = end + 1;
-    }
-  }
-  return undefined;
-}
-
-const ENTITY_OK = /^&(?:lt|gt|amp|quot|apos|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});/;
-
-/** Offset of the first `&` in [from, to) that does not start a predefined entity or character reference. */
-function badEntity(text: string, from: number, to: number): number | undefined {
-  // A bounded character loop, not indexOf: indexOf would scan past `to` and make the whole scan quadratic.
-  for (let k = from; k < to; k++) {
-    if (text.charCodeAt(k) === 38 && !ENTITY_OK.test(text.slice(k, k + 12))) return k;
-  }
-  return undefined;
-}
-
-function after(text: string, from: number, marker: string): number {
-  const at = text.indexOf(marker, from);
-  return at === -1 ? text.length : at + marker.length;
-}
-
-function malformed(path: string, text: string, offset: number, reason: string): InputError {
-  let line = 1;
-  let lineStart = 0;
-  for (let k = 0; k < offset; k++) {
-    if (text.charCodeAt(k) === 10) {
-      line++;
-      lineStart = k + 1;
-    }
-  }
-  const column = offset - lineStart + 1;
-  return new InputError(`${path}:${line}:${column}: ${reason}`, { code: 'REQUIREMENTS_PLIST_MALFORMED', location: { file: path, line, column } });
+  return parseXmlPlist(text, path, { maxNodes: MAX_PLIST_NODES, maxNesting: MAX_PLIST_NESTING, code: 'REQUIREMENTS_PLIST_MALFORMED' });
 }
 
 // ---- typed readers ------------------------------------------------------------
@@ -345,17 +265,6 @@ function fail(path: string, keyPath: string, reason: string, code = 'REQUIREMENT
   throw new InputError(`${path}: ${keyPath}: ${reason}`, { code, ...(hint !== undefined && { hint }) });
 }
 
-function startsWithAscii(bytes: Uint8Array, prefix: string): boolean {
-  if (bytes.length < prefix.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (bytes[k] !== prefix.charCodeAt(k)) return false;
-  return true;
-}
-
 function clip(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return (message.split('\n')[0] ?? '').trim().replace(/\.$/, '') || 'unreadable';
 }
