@@ -5,9 +5,12 @@
 // QuickJS stays external: it loads its .wasm file relative to its own package.
 import { build } from 'esbuild';
 
+// DISTSIM_BUNDLE_OUT bundles into another folder (a scratch build must not replace the dist/ others run).
+const outdir = process.env.DISTSIM_BUNDLE_OUT || 'dist';
+
 await build({
-  entryPoints: { cli: 'src/cli.ts', worker: 'src/runner/worker.ts' },
-  outdir: 'dist',
+  entryPoints: { cli: 'src/cli/start.ts', worker: 'src/runner/worker.ts' },
+  outdir,
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -12,6 +12,8 @@ import { checkSingleResult, diagnosticLines, SINGLE_RESULT_FORMATS } from '../re
 import { choiceChangesFromArgs, withChoiceOptions, type ChoiceArgs } from './choice-options.js';
 import { FORMATS, render, type Format } from '../reporters/index.js';
 import { simulateRun } from '../runner/simulate.js';
+import { usesMainThread } from '../runner/main-thread.js';
+import { baselineWasmOnly } from './quick-start.js';
 import { DEFAULT_LIMITS, DEFAULT_SEED, MAX_STACK_BYTES, MIN_STACK_BYTES } from '../simulate/limits.js';
 import { parsePolicies } from '../installer/policy.js';
 import { withFlag } from './flag-errors.js';
@@ -190,7 +192,9 @@ export async function runCommand(args: RunArgs, argv?: readonly string[]): Promi
   const profiles = chooseProfiles(args);
   checkSingleResult(args.format, inputs.length, profiles.length);
   const choiceChanges = choiceChangesFromArgs(args, argv);
-  const progress = progressBar(distributions.filter((d) => !isInputFailure(d)).length * profiles.length);
+  const jobs = distributions.filter((d) => !isInputFailure(d)).length * profiles.length;
+  if (usesMainThread(jobs, options.limits, options.workers)) baselineWasmOnly();
+  const progress = progressBar(jobs);
   let report;
   try {
     report = await simulateRun(distributions, profiles, {

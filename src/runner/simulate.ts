@@ -10,7 +10,8 @@ import { EngineFault, quickjsSessions, runProfile } from '../simulate/run-profil
 import type { RunSettings } from '../simulate/settings.js';
 import { isInputFailure, type InputFailure, type ProfileResult, type RunReport, type SimulationReport } from '../types.js';
 import { toolVersion } from '../version.js';
-import { EvaluationPool } from './pool.js';
+import { runOnMainThread, usesMainThread } from './main-thread.js';
+import { EvaluationPool, type Job } from './pool.js';
 
 export interface SimulateOptions {
   policies?: Partial<Policies>;
@@ -54,19 +55,10 @@ export async function simulateRun(inputs: Array<Distribution | InputFailure>, pr
   let results: ProfileResult[];
   if (options.workers === 0) {
     results = await runInProcess(jobs, settings, options.onProgress);
+  } else if (usesMainThread(jobs.length, settings.limits, options.workers)) {
+    results = await runSmall(jobs, settings, options.onProgress);
   } else {
-    const pool = new EvaluationPool({
-      workers: Math.min(options.workers ?? availableParallelism(), Math.max(1, jobs.length)),
-      // The interrupt handler's own wall-clock check fires at hardTimeoutMs; the watchdog only for a guest stuck in a native call.
-      hardTimeoutMs: settings.limits.hardTimeoutMs! + WATCHDOG_MARGIN_MS,
-      wasmMemoryCap: wasmMemoryCap(settings),
-      ...(options.onProgress && { onProgress: options.onProgress }),
-    });
-    try {
-      results = await pool.run(jobs);
-    } finally {
-      pool.close();
-    }
+    results = await runPool(jobs, settings, options.workers, options.onProgress);
   }
   let next = 0;
   return {
@@ -86,6 +78,44 @@ export async function simulateRun(inputs: Array<Distribution | InputFailure>, pr
       };
     }),
   };
+}
+
+/** The pool's watchdog: an evaluation's wall-clock limit plus the margin past the interrupt handler's own check. */
+function watchdogMs(settings: RunSettings): number {
+  return settings.limits.hardTimeoutMs! + WATCHDOG_MARGIN_MS;
+}
+
+async function runPool(
+  jobs: Job[],
+  settings: RunSettings,
+  workers: number | undefined,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ProfileResult[]> {
+  const pool = new EvaluationPool({
+    workers: Math.min(workers ?? availableParallelism(), Math.max(1, jobs.length)),
+    // The interrupt handler's own wall-clock check fires at hardTimeoutMs; the watchdog only for a guest stuck in a native call.
+    hardTimeoutMs: watchdogMs(settings),
+    wasmMemoryCap: wasmMemoryCap(settings),
+    ...(onProgress && { onProgress }),
+  });
+  try {
+    return await pool.run(jobs);
+  } finally {
+    pool.close();
+  }
+}
+
+/** A small run: on this thread under a vm timeout; what faults there finishes in the pool. */
+async function runSmall(jobs: Job[], settings: RunSettings, onProgress?: (done: number, total: number) => void): Promise<ProfileResult[]> {
+  const { results, handover } = await runOnMainThread(jobs, {
+    hardTimeoutMs: watchdogMs(settings),
+    wasmMemoryCap: wasmMemoryCap(settings),
+    ...(onProgress && { onProgress: (done: number) => onProgress(done, jobs.length) }),
+  });
+  if (handover.length === 0) return results;
+  const done = results.length;
+  const rest = await runPool(handover, settings, undefined, onProgress && ((n) => onProgress(done + n, jobs.length)));
+  return [...results, ...rest];
 }
 
 /** The settings every job of a run shares; limits are checked here (library errors carry data, not flag names). */
@@ -112,11 +142,7 @@ function wasmMemoryCap(settings: RunSettings): number {
   return Math.max(DEFAULT_LIMITS.wasmMemoryBytes, settings.limits.memoryBytes * 2);
 }
 
-async function runInProcess(
-  jobs: Array<{ distribution: Distribution; profile: Profile; settings: RunSettings }>,
-  settings: RunSettings,
-  onProgress?: (done: number, total: number) => void,
-): Promise<ProfileResult[]> {
+async function runInProcess(jobs: Job[], settings: RunSettings, onProgress?: (done: number, total: number) => void): Promise<ProfileResult[]> {
   setWasmMemoryCap(wasmMemoryCap(settings));
   const results: ProfileResult[] = [];
   for (const job of jobs) {

@@ -1,0 +1,149 @@
+import vm from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
+import type { GuestError } from '../sandbox/guest-errors.js';
+import { getEngine, retireEngine, setWasmMemoryCap } from '../sandbox/engine.js';
+import { EngineFault, quickjsSessions, runProfile } from '../simulate/run-profile.js';
+import type { Poison, RunSettings } from '../simulate/settings.js';
+import type { ProfileResult } from '../types.js';
+import type { Job } from './pool.js';
+
+/**
+ * A small run evaluates on the calling thread: starting a worker thread and
+ * loading the simulation into it costs more than evaluating a few profiles.
+ * The hard stop stays: the job runs under node:vm's `timeout`, whose
+ * termination reaches into a long native WebAssembly call (measured: a guest
+ * stuck in one native call stopped 2 ms after the limit).
+ */
+export const MAIN_THREAD_MAX_JOBS = 4;
+
+/**
+ * QuickJS recursion runs on the host thread's own stack: above this JavaScript
+ * stack limit a deep guest recursion overflows the main thread's stack before
+ * QuickJS's own check (workers get a 4 MiB stack).
+ */
+export const MAIN_THREAD_MAX_STACK_BYTES = 384 * 1024;
+
+/** Set to 1 to evaluate every profile on worker threads, as large runs do. */
+export const NO_MAIN_THREAD_ENV = 'DISTSIM_NO_MAIN_THREAD';
+
+/**
+ * Whether a run of `jobs` (input × profile) evaluations takes the main-thread
+ * path: only by default (`workers` not given), only for a few jobs, only on
+ * the main thread of the process and with a stack limit the main thread's
+ * stack can hold, and not when DISTSIM_NO_MAIN_THREAD=1.
+ */
+export function usesMainThread(
+  jobs: number,
+  limits: Pick<RunSettings['limits'], 'stackBytes'>,
+  workers: number | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  return (
+    workers === undefined &&
+    jobs >= 1 &&
+    jobs <= MAIN_THREAD_MAX_JOBS &&
+    limits.stackBytes <= MAIN_THREAD_MAX_STACK_BYTES &&
+    isMainThread &&
+    env[NO_MAIN_THREAD_ENV] !== '1'
+  );
+}
+
+export interface MainThreadOptions {
+  /** Wall-clock limit of one evaluation, as the pool's watchdog enforces it. */
+  hardTimeoutMs: number;
+  wasmMemoryCap: number;
+  onProgress?: (done: number) => void;
+}
+
+/**
+ * The whole job runs under one vm timeout, so it gets more than one
+ * evaluation's limit: this factor of it. When the timeout fires, the
+ * evaluation in progress is the culprit only if it alone ran past the limit
+ * (it is then failed in the pool's replay, as after a watchdog kill);
+ * otherwise the pool runs the job again from the start.
+ */
+const JOB_TIMEOUT_FACTOR = 1.5;
+
+/** vm's error for a script stopped by its timeout. */
+const TIMEOUT_CODE = 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+
+interface Progress {
+  evaluable: number | undefined;
+  started: number;
+  polls: number;
+  limited: Record<number, Poison>;
+}
+
+/**
+ * Runs jobs on this thread, in order, until the first fault, and returns
+ * their results and the jobs left for the pool (the rest, in order). A fault (the
+ * vm timeout stopping a stuck evaluation, an EngineFault, a teardown abort)
+ * retires the QuickJS module and hands that job and every later one to the
+ * pool: the job with the evaluation to fail (as the pool replays a worker its
+ * watchdog killed), the rest untouched. A stop can land in host code, so
+ * nothing more runs on this thread after one.
+ */
+export async function runOnMainThread(jobs: Job[], options: MainThreadOptions): Promise<{ results: ProfileResult[]; handover: Job[] }> {
+  const results: ProfileResult[] = [];
+  const context = vm.createContext({ job: undefined as (() => ProfileResult) | undefined });
+  const script = new vm.Script('job()', { filename: 'distsim-main-thread-job' });
+  for (let index = 0; index < jobs.length; index++) {
+    const job = jobs[index]!;
+    const outcome = await runJob(job, options, context, script);
+    if ('result' in outcome) {
+      results.push(outcome.result);
+      options.onProgress?.(results.length);
+      if (!outcome.retire) continue;
+      retireEngine();
+      return { results, handover: jobs.slice(index + 1) };
+    }
+    retireEngine();
+    return { results, handover: [{ ...job, settings: { ...job.settings, poisoned: outcome.poisoned } }, ...jobs.slice(index + 1)] };
+  }
+  return { results, handover: [] };
+}
+
+type Outcome = { result: ProfileResult; retire: boolean } | { poisoned: Record<number, Poison> };
+
+async function runJob(job: Job, options: MainThreadOptions, context: vm.Context, script: vm.Script): Promise<Outcome> {
+  const engine = await getEngine();
+  const progress: Progress = { evaluable: undefined, started: 0, polls: 0, limited: {} };
+  const hook = {
+    starting(evaluable: number) {
+      progress.evaluable = evaluable;
+      progress.started = Date.now();
+      progress.polls = 0;
+    },
+    polled(count: number) {
+      progress.polls = count;
+    },
+    limited(evaluable: number, kind: GuestError['kind']) {
+      progress.limited[evaluable] = { kind };
+    },
+  };
+  // The cap patches this thread's WebAssembly.Memory: lifted again at once, so the caller's own modules never meet it.
+  setWasmMemoryCap(options.wasmMemoryCap);
+  context.job = () => runProfile(quickjsSessions(engine), job.distribution, job.profile, job.settings, hook);
+  try {
+    const result = script.runInContext(context, { timeout: Math.ceil(options.hardTimeoutMs * JOB_TIMEOUT_FACTOR) }) as ProfileResult;
+    // The pool's results cross a thread as JSON; cloning the same way keeps the two paths indistinguishable.
+    return {
+      result: JSON.parse(JSON.stringify(result)) as ProfileResult,
+      retire: result.diagnostics.some((d) => d.code === 'SANDBOX_TEARDOWN_ABORT'),
+    };
+  } catch (error) {
+    const original = { ...job.settings.poisoned };
+    // As a worker reports it: the pool fails that evaluation in its replay.
+    if (error instanceof EngineFault) return { poisoned: { ...original, [error.evaluable]: { kind: error.kind } } };
+    const stuck = progress.evaluable;
+    if ((error as NodeJS.ErrnoException)?.code === TIMEOUT_CODE && stuck !== undefined && Date.now() - progress.started >= options.hardTimeoutMs) {
+      // What the pool records when its watchdog kills a worker: the limits hit so far and the stuck evaluation with its polls.
+      return { poisoned: { ...original, ...progress.limited, [stuck]: { kind: 'hard-timeout', polls: progress.polls } } };
+    }
+    // Any other stop or error: the pool runs the job from the start and decides.
+    return { poisoned: original };
+  } finally {
+    context.job = undefined;
+    setWasmMemoryCap(Number.POSITIVE_INFINITY);
+  }
+}
