@@ -1,5 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
-import { NO_MAIN_THREAD_ENV } from '../runner/main-thread.js';
+import { NO_MAIN_THREAD_ENV } from '../runner/small-run.js';
 
 /** Flags after which a `run` always uses worker threads (many profiles, or a stack the main thread cannot give). */
 const LARGE_RUN_FLAGS = new Set(['--where', '--profiles-dir', '--profile-file', '--jobs', '-j', '--stack-limit']);

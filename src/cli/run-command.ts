@@ -12,7 +12,7 @@ import { checkSingleResult, diagnosticLines, SINGLE_RESULT_FORMATS } from '../re
 import { choiceChangesFromArgs, withChoiceOptions, type ChoiceArgs } from './choice-options.js';
 import { FORMATS, render, type Format } from '../reporters/index.js';
 import { simulateRun } from '../runner/simulate.js';
-import { usesMainThread } from '../runner/main-thread.js';
+import { usesMainThread } from '../runner/small-run.js';
 import { baselineWasmOnly } from './quick-start.js';
 import { DEFAULT_LIMITS, DEFAULT_SEED, MAX_STACK_BYTES, MIN_STACK_BYTES } from '../simulate/limits.js';
 import { parsePolicies } from '../installer/policy.js';

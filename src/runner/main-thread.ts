@@ -1,52 +1,10 @@
 import vm from 'node:vm';
-import { isMainThread } from 'node:worker_threads';
 import type { GuestError } from '../sandbox/guest-errors.js';
 import { getEngine, retireEngine, setWasmMemoryCap } from '../sandbox/engine.js';
 import { EngineFault, quickjsSessions, runProfile } from '../simulate/run-profile.js';
-import type { Poison, RunSettings } from '../simulate/settings.js';
+import type { Poison } from '../simulate/settings.js';
 import type { ProfileResult } from '../types.js';
 import type { Job } from './pool.js';
-
-/**
- * A small run evaluates on the calling thread: starting a worker thread and
- * loading the simulation into it costs more than evaluating a few profiles.
- * The hard stop stays: the job runs under node:vm's `timeout`, whose
- * termination reaches into a long native WebAssembly call (measured: a guest
- * stuck in one native call stopped 2 ms after the limit).
- */
-export const MAIN_THREAD_MAX_JOBS = 4;
-
-/**
- * QuickJS recursion runs on the host thread's own stack: above this JavaScript
- * stack limit a deep guest recursion overflows the main thread's stack before
- * QuickJS's own check (workers get a 4 MiB stack).
- */
-export const MAIN_THREAD_MAX_STACK_BYTES = 384 * 1024;
-
-/** Set to 1 to evaluate every profile on worker threads, as large runs do. */
-export const NO_MAIN_THREAD_ENV = 'DISTSIM_NO_MAIN_THREAD';
-
-/**
- * Whether a run of `jobs` (input × profile) evaluations takes the main-thread
- * path: only by default (`workers` not given), only for a few jobs, only on
- * the main thread of the process and with a stack limit the main thread's
- * stack can hold, and not when DISTSIM_NO_MAIN_THREAD=1.
- */
-export function usesMainThread(
-  jobs: number,
-  limits: Pick<RunSettings['limits'], 'stackBytes'>,
-  workers: number | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): boolean {
-  return (
-    workers === undefined &&
-    jobs >= 1 &&
-    jobs <= MAIN_THREAD_MAX_JOBS &&
-    limits.stackBytes <= MAIN_THREAD_MAX_STACK_BYTES &&
-    isMainThread &&
-    env[NO_MAIN_THREAD_ENV] !== '1'
-  );
-}
 
 export interface MainThreadOptions {
   /** Wall-clock limit of one evaluation, as the pool's watchdog enforces it. */
@@ -75,7 +33,9 @@ interface Progress {
 }
 
 /**
- * Runs jobs on this thread, in order, until the first fault, and returns
+ * The main-thread path of a small run (small-run.ts decides when): jobs run
+ * on this thread under node:vm's `timeout`, so the hard stop of a stuck
+ * guest stays. Runs jobs on this thread, in order, until the first fault, and returns
  * their results and the jobs left for the pool (the rest, in order). A fault (the
  * vm timeout stopping a stuck evaluation, an EngineFault, a teardown abort)
  * retires the QuickJS module and hands that job and every later one to the

@@ -10,7 +10,8 @@ import { EngineFault, quickjsSessions, runProfile } from '../simulate/run-profil
 import type { RunSettings } from '../simulate/settings.js';
 import { isInputFailure, type InputFailure, type ProfileResult, type RunReport, type SimulationReport } from '../types.js';
 import { toolVersion } from '../version.js';
-import { runOnMainThread, usesMainThread } from './main-thread.js';
+import { runOnMainThread } from './main-thread.js';
+import { usesMainThread } from './small-run.js';
 import { EvaluationPool, type Job } from './pool.js';
 
 export interface SimulateOptions {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseDistribution } from '../../src/distribution/parse.js';
-import { MAIN_THREAD_MAX_JOBS, MAIN_THREAD_MAX_STACK_BYTES, NO_MAIN_THREAD_ENV, usesMainThread } from '../../src/runner/main-thread.js';
+import { MAIN_THREAD_MAX_JOBS, MAIN_THREAD_MAX_STACK_BYTES, NO_MAIN_THREAD_ENV, usesMainThread } from '../../src/runner/small-run.js';
 import { simulateRun, type SimulateOptions } from '../../src/runner/simulate.js';
 import type { RunReport, SimulationReport } from '../../src/types.js';
 import { CLI, fixture, profile, ROOT } from '../helpers.js';
