@@ -3,10 +3,33 @@
 // hundreds of them; one file per thread cuts `distsim run` start-up by about a
 // fifth (npm run bench measures it). The library (dist/index.js) stays unbundled.
 // QuickJS stays external: it loads its .wasm file relative to its own package.
+import path from 'node:path';
 import { build } from 'esbuild';
 
 // DISTSIM_BUNDLE_OUT bundles into another folder (a scratch build must not replace the dist/ others run).
 const outdir = process.env.DISTSIM_BUNDLE_OUT || 'dist';
+
+// plist imports @xmldom/xmldom and xmlbuilder at the top of its modules, so bundled, both ran their module code at
+// start-up (~40 ms of a cold `run`), though only reading or writing a plist uses them. These stand-ins for plist's two
+// uses (`new DOMParser()`, `xmlbuilder.create()`) require them on first use; the behaviour is the same.
+const PLIST_DIR = `${path.sep}node_modules${path.sep}plist${path.sep}`;
+const LAZY = {
+  '@xmldom/xmldom': "export class DOMParser { constructor(options) { return new (require('@xmldom/xmldom').DOMParser)(options); } }",
+  xmlbuilder: "export default { create: (...args) => require('xmlbuilder').create(...args) };",
+};
+const lazyPlistDependencies = {
+  name: 'lazy-plist-dependencies',
+  setup(b) {
+    b.onResolve({ filter: /^(@xmldom\/xmldom|xmlbuilder)$/ }, (args) =>
+      args.kind === 'import-statement' && args.importer.includes(PLIST_DIR) ? { path: args.path, namespace: 'lazy-plist' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-plist' }, (args) => ({
+      contents: LAZY[args.path],
+      resolveDir: path.resolve('node_modules', 'plist', 'dist'),
+      loader: 'js',
+    }));
+  },
+};
 
 await build({
   entryPoints: { cli: 'src/cli/start.ts', worker: 'src/runner/worker.ts' },
@@ -22,6 +45,7 @@ await build({
   // Chunks sit beside worker.js: the pool finds its worker relative to its own file.
   chunkNames: '[name]-[hash]',
   logLevel: 'warning',
+  plugins: [lazyPlistDependencies],
   external: ['quickjs-emscripten', 'quickjs-emscripten-core', '@jitl/*', 'ajv'],
   alias: { 'string-width': './scripts/string-width-lite.mjs' },
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
