@@ -87,6 +87,41 @@ export function loadProfiles(options: LoadProfilesOptions = {}): Profile[] {
   return options.builtin === false ? users : [...builtins, ...users];
 }
 
+/** The built-in profiles' ids: their file names (the test suite checks that each built-in's id is its file name). */
+export function builtinProfileIds(): string[] {
+  return jsonFilesIn(builtinProfilesDir()).map((file) => file.slice(0, -'.json'.length));
+}
+
+/**
+ * Built-in profiles by id (ids from {@link builtinProfileIds}), resolved as
+ * loadProfiles resolves them, but reading only their own files and those they
+ * extend: a run on one profile need not read all of them (measured: ~50 ms of
+ * a cold `run`). Returned in the order of `ids`.
+ */
+export function loadBuiltinProfilesById(ids: readonly string[]): Profile[] {
+  const dir = builtinProfilesDir();
+  const files = new Set(builtinProfileIds());
+  const raw = new Map<string, RawProfile>();
+  // Each built-in is read at most once, so the walk up `extends` chains ends.
+  const pending = ids.filter((id) => files.has(id));
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    if (raw.has(id)) continue;
+    const source = `profiles/${id}.json`;
+    const entry = profileFromText(readProfileText(path.join(dir, `${id}.json`), source), source);
+    raw.set(id, entry);
+    // An unknown parent is left out: resolving reports it as loadProfiles would.
+    const parent = Object.hasOwn(entry.data, 'extends') ? entry.data.extends : undefined;
+    if (typeof parent === 'string' && files.has(parent) && !raw.has(parent)) pending.push(parent);
+  }
+  const keys = [...raw.keys()];
+  const resolved = new Map(resolveInheritance([...raw.values()]).map(({ profile }, i) => [keys[i]!, profile]));
+  return ids.map((id) => {
+    const profile = resolved.get(id);
+    if (profile === undefined) throw new InputError(`no built-in profile ${id}`, { code: 'PROFILE_UNKNOWN' });
+    return profile;
+  });
+}
+
 /** Orders profiles by macOS version (semver-coerced ProductVersion), then id. */
 export function compareProfiles(a: Profile, b: Profile): number {
   const va = semver.coerce(String(a.systemVersion.ProductVersion));
