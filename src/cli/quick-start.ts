@@ -5,24 +5,28 @@ import { NO_MAIN_THREAD_ENV } from '../runner/small-run.js';
 const LARGE_RUN_FLAGS = new Set(['--where', '--profiles-dir', '--profile-file', '--jobs', '-j', '--stack-limit']);
 
 /**
- * A guess, from the raw arguments before they are parsed, whether `run` will
- * use the worker pool: then a worker is started at once. Without -p/--profile
- * every built-in profile runs. A wrong guess only costs time (a worker started
- * for nothing, or started later): the run itself decides from parsed flags.
+ * A guess, from the raw arguments before they are parsed, of how `run` will
+ * evaluate (undefined for other commands): `large` when it will use the worker
+ * pool, `small` when it will surely take the main-thread path (small-run.ts),
+ * which needs -p/--profile and at most four plain words (files, profile ids,
+ * flag values) in all: then files × profiles is at most 4. A wrong `large`
+ * only costs time (a worker started for nothing); `small` is never wrong.
  */
-export function likelyLargeRun(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
-  if (argv[0] !== 'run') return false;
-  if (env[NO_MAIN_THREAD_ENV] === '1') return true;
+export function guessRunSize(argv: readonly string[], env: NodeJS.ProcessEnv): 'small' | 'large' | undefined {
+  if (argv[0] !== 'run') return undefined;
+  if (env[NO_MAIN_THREAD_ENV] === '1') return 'large';
   let profiles = 0;
-  let other = 0;
+  let words = 0;
   for (const arg of argv.slice(1)) {
-    const flag = arg.startsWith('--') ? arg.split('=', 1)[0]! : arg;
-    if (LARGE_RUN_FLAGS.has(flag)) return true;
-    if (flag === '-p' || flag === '--profile') profiles++;
-    else if (!arg.startsWith('-')) other++;
+    const flag = arg.startsWith('-') ? arg.split('=', 1)[0]! : undefined;
+    if (flag === undefined) words++;
+    else if (LARGE_RUN_FLAGS.has(flag)) return 'large';
+    else if (flag === '-p' || flag === '--profile') {
+      profiles++;
+      if (arg.includes('=')) words++;
+    } else if (/^-[^-]/.test(flag) && flag !== '-f' && flag !== '-o' && flag !== '-v') return 'large';
   }
-  // Values of -p and the files to simulate are both plain words; more than a few of them is more than a few jobs.
-  return profiles === 0 || other > 4;
+  return profiles > 0 && words <= 4 ? 'small' : 'large';
 }
 
 /**

@@ -5,9 +5,10 @@
  * none (cold start is measured by npm run bench).
  */
 import { prewarmWorkers } from '../runner/pool.js';
-import { likelyLargeRun } from './quick-start.js';
+import { guessRunSize } from './quick-start.js';
 
-if (likelyLargeRun(process.argv.slice(2), process.env)) prewarmWorkers(1);
+// Loading QuickJS here too for a small run was measured and gained nothing: the main thread is busy loading the CLI.
+if (guessRunSize(process.argv.slice(2), process.env) === 'large') prewarmWorkers(1);
 
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
