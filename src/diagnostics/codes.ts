@@ -192,6 +192,11 @@ export const DIAGNOSTIC_CODES = {
   },
   // Profile data (helper: profile-data)
   // Engine
+  SANDBOX_FAST_PATH_OFF: {
+    severity: 'info',
+    summary:
+      'A start-up self-check of the QuickJS fast paths (memory images, direct host calls) failed; profiles ran on the slower path, with the same results.',
+  },
   SANDBOX_TEARDOWN_ABORT: { severity: 'info', summary: 'The QuickJS module aborted while tearing down; it was replaced (quickjs-emscripten 0.32.0 issue).' },
   SANDBOX_WORKER_LOST: { severity: 'error', summary: 'The worker evaluating this profile died; the evaluation running at the time counts as failed.' },
 } as const satisfies Record<string, CodeInfo>;

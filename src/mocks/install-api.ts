@@ -25,11 +25,28 @@ export interface ResultFields {
   message: string | null;
 }
 
+/** The prebuilt key of the choice prototype (not a property name: it has a space). */
+const CHOICE_PROTOTYPE = 'choice prototype';
+
 /** Longest my.result title or message kept. */
 export const MAX_RESULT_TEXT = 16 * 1024;
 
+/** What answers the guest's calls: the InstallerHost of the profile being simulated. */
+export type HostAnswers = Pick<InstallerHost, 'handle'>;
+
 /** Properties of a choice object, as `system.propertiesOf` lists them. */
 const CHOICE_PROPERTIES = ['selected', 'enabled', 'visible', 'tooltip', 'title', 'description', 'packages', 'packageUpgradeAction'];
+
+/** The guest values one profile creates; dropped with it (image.ts takes their memory back). */
+interface ProfileHandles {
+  cache: Map<string, QuickJSHandle>;
+  choiceObjects: Map<string, QuickJSHandle>;
+  table: QuickJSHandle | undefined;
+  target: QuickJSHandle | undefined;
+  targetBound: boolean;
+  result: QuickJSHandle;
+  choiceId: string;
+}
 
 /**
  * Builds `system`, `my` and `choices` in a session's context from host
@@ -45,31 +62,62 @@ export class InstalledApi {
   private readonly ctx: QuickJSContext;
   private readonly marshal: Marshal;
   private readonly owned: QuickJSHandle[] = [];
-  private readonly choiceObjects = new Map<string, QuickJSHandle>();
   private readonly pathKey: QuickJSHandle;
   private readonly idKey: QuickJSHandle;
   private readonly receipt: QuickJSHandle;
-  private target: QuickJSHandle | undefined;
-  private targetBound = false;
-  private result: QuickJSHandle;
-  private choiceId = '';
-  private readonly cache = new Map<string, QuickJSHandle>();
+  /** Objects built on first read, or ahead of time by settle(). */
+  private readonly lazy = new Map<string, () => QuickJSHandle>();
+  private readonly prebuilt = new Map<string, QuickJSHandle>();
+  private p: ProfileHandles;
 
   constructor(
     private readonly session: Session,
-    private readonly host: InstallerHost,
-    private readonly options: ApiOptions,
+    private host: HostAnswers,
+    private options: ApiOptions,
   ) {
     this.ctx = session.context;
     this.marshal = session.marshal;
     this.pathKey = this.own(this.ctx.newUniqueSymbol('distsim.ioregistryPath'));
     this.idKey = this.own(this.ctx.newUniqueSymbol('distsim.choiceId'));
-    this.result = this.ctx.newObject();
     this.receipt = this.own(this.method('receiptForIdentifier', (a) => this.host.handle('receipt', [this.str(a[0])])));
 
     this.installSystem();
     this.installChoices();
     this.installMy();
+    this.p = this.freshProfile();
+  }
+
+  private freshProfile(): ProfileHandles {
+    return {
+      cache: new Map(),
+      choiceObjects: new Map(),
+      table: undefined,
+      target: undefined,
+      targetBound: false,
+      result: this.ctx.newObject(),
+      choiceId: '',
+    };
+  }
+
+  /**
+   * Builds now what is otherwise built on first read (system.files,
+   * ioregistry, applications, users, the choice prototype): once, before a
+   * memory image is taken, so no profile pays for it.
+   */
+  settle(): void {
+    for (const [name, build] of this.lazy) if (!this.prebuilt.has(name)) this.prebuilt.set(name, this.frozen(build()));
+    if (!this.prebuilt.has(CHOICE_PROTOTYPE)) this.prebuilt.set(CHOICE_PROTOTYPE, this.choicePrototype());
+  }
+
+  /**
+   * Starts another profile in the same context (its memory restored from an
+   * image since the last one): the previous profile's handles are dropped
+   * without being freed, because the restore already took their memory back.
+   */
+  begin(host: HostAnswers, options: ApiOptions): void {
+    this.host = host;
+    this.options = options;
+    this.p = this.freshProfile();
   }
 
   // ---- host → guest plumbing ------------------------------------------------
@@ -153,19 +201,20 @@ export class InstalledApi {
   }
 
   private cached(key: string, build: () => QuickJSHandle): QuickJSHandle {
-    let handle = this.cache.get(key);
+    let handle = this.p.cache.get(key);
     if (!handle) {
       handle = build();
-      this.cache.set(key, handle);
+      this.p.cache.set(key, handle);
     }
     return handle;
   }
 
-  /** A getter that builds a frozen object on first read and returns that same object afterwards. */
+  /** A getter that builds a frozen object on first read (or takes the one settle() built) and returns that same object afterwards. */
   private defineLazy(target: QuickJSHandle, name: string, build: () => QuickJSHandle): void {
+    this.lazy.set(name, build);
     this.ctx.defineProp(target, name, {
       enumerable: true,
-      get: () => this.cached(name, () => this.frozen(build())).dup(),
+      get: () => (this.prebuilt.get(name) ?? this.cached(name, () => this.frozen(build()))).dup(),
     });
   }
 
@@ -296,15 +345,30 @@ export class InstalledApi {
     this.defineGlobal('choices', () => this.choiceTable());
   }
 
-  private table: QuickJSHandle | undefined;
-
   /** The id a choice object carries ('' for anything else); reading it may run a guest Proxy trap. */
   private choiceIdOf(self: QuickJSHandle): string {
     return this.marshal.read(self, this.idKey).consume((v) => (this.ctx.typeof(v) === 'string' ? this.marshal.string(v) : ''));
   }
 
   private choiceTable(): QuickJSHandle {
-    if (this.table) return this.table;
+    if (this.p.table) return this.p.table;
+    const ctx = this.ctx;
+    const proto = this.prebuilt.get(CHOICE_PROTOTYPE) ?? this.choicePrototype();
+    const table = ctx.newObject();
+    for (const id of this.options.choices) {
+      const choice = ctx.newObject(proto);
+      this.marshal.newString(id).consume((v) => ctx.defineProp(choice, this.idKey, { value: v, enumerable: false }));
+      this.frozen(choice);
+      this.define(table, id, choice);
+      this.p.choiceObjects.set(id, choice);
+    }
+    if (!this.prebuilt.has(CHOICE_PROTOTYPE)) proto.dispose();
+    this.p.table = this.frozen(table);
+    return this.p.table;
+  }
+
+  /** The prototype of every choice object: host getters and setters that find the choice by the id it carries. */
+  private choicePrototype(): QuickJSHandle {
     const ctx = this.ctx;
     const proto = ctx.newObject();
     for (const name of CHOICE_PROPERTIES) {
@@ -338,18 +402,7 @@ export class InstalledApi {
         }),
       });
     }
-    this.frozen(proto);
-    const table = ctx.newObject();
-    for (const id of this.options.choices) {
-      const choice = ctx.newObject(proto);
-      this.marshal.newString(id).consume((v) => ctx.defineProp(choice, this.idKey, { value: v, enumerable: false }));
-      this.frozen(choice);
-      this.define(table, id, choice);
-      this.choiceObjects.set(id, choice);
-    }
-    proto.dispose();
-    this.table = this.frozen(table);
-    return this.table;
+    return this.frozen(proto);
   }
 
   /** JavaScript truthiness of a guest value, without running guest code. */
@@ -381,24 +434,24 @@ export class InstalledApi {
     ctx.defineProp(my, 'target', {
       enumerable: true,
       get: () => {
-        if (!this.targetBound) this.host.handle('targetUnbound', []);
-        return this.target?.dup() ?? ctx.undefined;
+        if (!this.p.targetBound) this.host.handle('targetUnbound', []);
+        return this.p.target?.dup() ?? ctx.undefined;
       },
     });
     ctx.defineProp(my, 'result', {
       enumerable: true,
-      get: () => this.result.dup(),
+      get: () => this.p.result.dup(),
       set: (value: QuickJSHandle) => {
-        this.result.dispose();
-        this.result = value.dup();
+        this.p.result.dispose();
+        this.p.result = value.dup();
       },
     });
     ctx.defineProp(my, 'choice', {
       enumerable: true,
       get: () => {
-        if (this.choiceId === '') return ctx.undefined;
+        if (this.p.choiceId === '') return ctx.undefined;
         this.choiceTable();
-        return this.choiceObjects.get(this.choiceId)?.dup() ?? ctx.undefined;
+        return this.p.choiceObjects.get(this.p.choiceId)?.dup() ?? ctx.undefined;
       },
     });
     this.frozen(my);
@@ -408,9 +461,9 @@ export class InstalledApi {
   // ---- controls used between evaluations (they never run guest code) ------------
 
   bindTarget(volume: { mountpoint: string; availableKilobytes: number; systemVersion?: unknown } | undefined): void {
-    this.target?.dispose();
-    this.target = undefined;
-    this.targetBound = volume !== undefined;
+    this.p.target?.dispose();
+    this.p.target = undefined;
+    this.p.targetBound = volume !== undefined;
     if (!volume) return;
     const data: Record<string, unknown> = { mountpoint: volume.mountpoint, availableKilobytes: volume.availableKilobytes };
     // A volume without an OS has no systemVersion at all (docs/installer-behaviour.md §6).
@@ -418,16 +471,16 @@ export class InstalledApi {
     const target = this.marshal.parseJson(JSON.stringify(data));
     if (!target) return;
     this.define(target, 'receiptForIdentifier', this.receipt);
-    this.target = this.frozen(target);
+    this.p.target = this.frozen(target);
   }
 
   bindChoice(id: string | undefined): void {
-    this.choiceId = id ?? '';
+    this.p.choiceId = id ?? '';
   }
 
   resetResult(): void {
-    this.result.dispose();
-    this.result = this.ctx.newObject();
+    this.p.result.dispose();
+    this.p.result = this.ctx.newObject();
   }
 
   /**
@@ -439,7 +492,7 @@ export class InstalledApi {
     const ctx = this.ctx;
     const truncated: string[] = [];
     const run = this.session.guarded(budget, () => {
-      const r = this.result;
+      const r = this.p.result;
       const kind = ctx.typeof(r);
       if ((kind !== 'object' && kind !== 'function') || ctx.sameValue(r, ctx.null)) return { type: null, title: null, message: null };
       const field = (name: keyof ResultFields, max: number): string | null =>
@@ -464,16 +517,19 @@ export class InstalledApi {
     return { ok: true, value: run.value, truncated };
   }
 
-  dispose(): void {
-    this.target?.dispose();
-    this.result.dispose();
-    for (const h of this.cache.values()) h.dispose();
-    for (const h of this.choiceObjects.values()) h.dispose();
-    this.table?.dispose();
-    this.table = undefined;
+  /** Frees every handle; the current profile's only when its memory was not restored from an image since (see begin()). */
+  dispose(options: { afterRestore?: boolean } = {}): void {
+    const p = this.p;
+    if (!options.afterRestore) {
+      p.target?.dispose();
+      p.result.dispose();
+      for (const h of p.cache.values()) h.dispose();
+      for (const h of p.choiceObjects.values()) h.dispose();
+      p.table?.dispose();
+    }
+    for (const h of this.prebuilt.values()) h.dispose();
     for (const h of this.owned.reverse()) h.dispose();
-    this.cache.clear();
-    this.choiceObjects.clear();
+    this.prebuilt.clear();
     this.owned.length = 0;
   }
 }

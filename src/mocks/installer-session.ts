@@ -1,16 +1,15 @@
 import type { QuickJSWASMModule } from 'quickjs-emscripten';
 import type { GuestConfig } from '../sandbox/determinism.js';
 import { Session, type EvalBudget, type EvalOutcome, type SessionLimits } from '../sandbox/session.js';
-import type { InstallerHost } from './host-api.js';
-import { InstalledApi, type ApiOptions } from './install-api.js';
+import { InstalledApi, type ApiOptions, type HostAnswers } from './install-api.js';
 
 /** A QuickJS session with the Installer API installed on it: what one profile's evaluations run in. */
 export class InstallerSession {
   readonly api: InstalledApi;
   lastUnits = 0;
-  private readonly session: Session;
+  readonly session: Session;
 
-  constructor(engine: QuickJSWASMModule, limits: SessionLimits, config: GuestConfig, host: InstallerHost, options: ApiOptions) {
+  constructor(engine: QuickJSWASMModule, limits: SessionLimits, config: GuestConfig, host: HostAnswers, options: ApiOptions) {
     this.session = new Session(engine, limits, config);
     try {
       this.api = new InstalledApi(this.session, host, options);
@@ -34,14 +33,27 @@ export class InstallerSession {
     return outcome;
   }
 
+  /** Builds everything built on first use, so a memory image taken now holds it (see ImageSessions). */
+  settle(): void {
+    this.session.settle();
+    this.api.settle();
+  }
+
+  /** Starts another profile after the context's memory was restored from an image. */
+  begin(config: GuestConfig, host: HostAnswers, options: ApiOptions): void {
+    this.session.begin(config);
+    this.api.begin(host, options);
+    this.lastUnits = 0;
+  }
+
   /** False when the WASM module aborted during teardown and must be retired. */
-  dispose(): boolean {
+  dispose(options: { afterRestore?: boolean } = {}): boolean {
     let clean = true;
     try {
-      this.api.dispose();
+      this.api.dispose(options);
     } catch {
       clean = false;
     }
-    return this.session.dispose() && clean;
+    return this.session.dispose(options) && clean;
   }
 }

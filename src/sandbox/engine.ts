@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import {
   newQuickJSWASMModule,
   newVariant,
@@ -6,6 +8,9 @@ import {
   type QuickJSSyncVariant,
   type QuickJSWASMModule,
 } from 'quickjs-emscripten';
+import { fastPathsEnabled } from './fast-paths.js';
+import { checkImages } from './image-check.js';
+import { readLayout, type MemoryLayout } from './layout.js';
 
 /**
  * The QuickJS WebAssembly module: loaded once per thread, replaced when it
@@ -20,11 +25,65 @@ export function setEngineVariant(v: QuickJSSyncVariant): void {
   current = undefined;
 }
 
+let layout: MemoryLayout | string | undefined;
+let layoutForTesting: MemoryLayout | undefined;
+
+/** Makes the next loaded module check (and, if it passes, use) this layout instead of its own; undefined restores the real one. */
+export function setLayoutForTesting(replacement: MemoryLayout | undefined): void {
+  layoutForTesting = replacement;
+  imagesOff = undefined;
+  current = undefined;
+}
+
+/** Why memory images are off for the current module: a failed self-check (`unexpected`) or a deliberate setting. */
+let imagesOff: { reason: string; unexpected: boolean } | undefined;
+
+/** Modules whose memory images passed the self-check when getEngine() loaded them. */
+const verified = new WeakSet<QuickJSWASMModule>();
+
+/** Why profiles on this module cannot start from memory images (undefined: they can). */
+export function imagesUnavailable(module: QuickJSWASMModule): { reason: string; unexpected: boolean } | undefined {
+  const off = imagesOffGlobally();
+  if (off) return off;
+  return verified.has(module) ? undefined : { reason: 'the module was not loaded (and checked) by getEngine()', unexpected: false };
+}
+
+function imagesOffGlobally(): { reason: string; unexpected: boolean } | undefined {
+  if (!fastPathsEnabled()) return { reason: 'switched off', unexpected: false };
+  const known = engineLayout();
+  if (typeof known === 'string') return { reason: known, unexpected: known !== 'not the release build' };
+  return imagesOff;
+}
+
+/**
+ * The memory layout of the loaded build, read from its WebAssembly binary
+ * (layout.ts); a string says why there is none. Only the pinned release
+ * build is known: any other variant runs every profile in a fresh runtime.
+ */
+export function engineLayout(): MemoryLayout | string {
+  if (variant !== RELEASE_SYNC) return 'not the release build';
+  if (layoutForTesting) return layoutForTesting;
+  if (layout === undefined) {
+    try {
+      const require = createRequire(createRequire(import.meta.url).resolve('quickjs-emscripten'));
+      layout = readLayout(readFileSync(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm')));
+    } catch (error) {
+      layout = `the WebAssembly binary could not be read: ${(error as Error)?.message ?? String(error)}`;
+    }
+  }
+  return layout;
+}
+
 /** What the module last printed (emscripten prints aborts to stderr; kept out of the report streams). */
 export let lastEngineMessage: string | undefined;
 
 export function getEngine(): Promise<QuickJSWASMModule> {
-  current ??= newQuickJSWASMModule(
+  current ??= loadChecked();
+  return current;
+}
+
+function load(): Promise<QuickJSWASMModule> {
+  return newQuickJSWASMModule(
     newVariant(variant, {
       // Passed verbatim to emscripten, which declares print/printErr; the quickjs-emscripten type omits them.
       emscriptenModule: {
@@ -33,7 +92,24 @@ export function getEngine(): Promise<QuickJSWASMModule> {
       } as unknown as EmscriptenModuleLoaderOptions,
     }),
   );
-  return current;
+}
+
+/**
+ * Loads the module and proves memory images on it (image-check.ts). A failed
+ * check may leave the module inconsistent, so it is dropped and another one
+ * loaded, on which every profile gets a fresh runtime.
+ */
+async function loadChecked(): Promise<QuickJSWASMModule> {
+  const module = await load();
+  if (imagesOffGlobally()) return module;
+  const known = engineLayout();
+  const problem = typeof known === 'string' ? known : checkImages(module, known);
+  if (!problem) {
+    verified.add(module);
+    return module;
+  }
+  imagesOff = { reason: problem, unexpected: true };
+  return load();
 }
 
 /** Drops the current module; the next getEngine() loads a fresh one. */

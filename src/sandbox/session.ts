@@ -1,5 +1,7 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
 import { fixedDate, seededRandom, type GuestConfig } from './determinism.js';
+import { enableDirectCalls } from './direct-calls.js';
+import { fastPathsEnabled } from './fast-paths.js';
 import { classifyGuestError, type GuestError } from './guest-errors.js';
 import { GuestThrow, Marshal } from './marshal.js';
 
@@ -50,6 +52,11 @@ const FIXED_DATE_SOURCE = `(${fixedDate.toString()})`;
  * determinism shims. It knows nothing of the Installer: the mocks install
  * the Installer API on it (mocks/installer-api.ts). Global state persists
  * across evaluate() calls, as real scripts expect.
+ *
+ * A session serves one profile, or many when the caller restores a memory
+ * image between them (image.ts): `begin()` resets the host-side state a
+ * profile may have changed (the random sequence, the clock, the Date shim),
+ * and the image takes back everything inside QuickJS.
  */
 export class Session {
   readonly runtime: QuickJSRuntime;
@@ -60,7 +67,14 @@ export class Session {
   /** Called at every interrupt poll of a guarded run with the polls so far (the worker's watchdog reads it). */
   onPoll: ((polls: number) => void) | undefined;
 
+  /** Why guest → host calls use quickjs-emscripten's generic dispatch (undefined: the direct one is on). */
+  readonly directCallsOff: string | undefined;
+
   private readonly owned: QuickJSHandle[] = [];
+  private random: () => number = () => 0;
+  private now = 0;
+  /** The fixed-clock Date of the current profile, compiled when a script first touches Date. */
+  private fixed: QuickJSHandle | undefined;
   private polls = 0;
   private hostCalls = 0;
   private unitLimit = Number.POSITIVE_INFINITY;
@@ -79,12 +93,33 @@ export class Session {
     this.runtime.setInterruptHandler(() => this.poll());
     this.context = this.runtime.newContext();
     try {
+      this.directCallsOff = fastPathsEnabled() ? enableDirectCalls(this.context) : 'switched off';
       this.marshal = new Marshal(this.context);
-      this.installDeterminism(config);
+      this.installDeterminism();
+      this.begin(config);
     } catch (error) {
       this.dispose();
       throw error;
     }
+  }
+
+  /** Starts a profile: a fresh random sequence and clock, and no Date shim yet. */
+  begin(config: GuestConfig): void {
+    this.random = seededRandom(config.seed);
+    this.now = config.now;
+    this.fixed = undefined;
+    this.lastUnits = 0;
+    this.onPoll = undefined;
+  }
+
+  /**
+   * Creates now the handles quickjs-emscripten otherwise creates on first
+   * use (undefined, null, booleans, the global object), so that none of them
+   * is born inside a profile whose memory a restore takes back.
+   */
+  settle(): void {
+    const ctx = this.context;
+    for (const h of [ctx.undefined, ctx.null, ctx.true, ctx.false, ctx.global]) if (!h.alive) throw new Error('distsim: a static handle is not alive');
   }
 
   /** Counts one Installer API call towards the running budget. */
@@ -135,28 +170,25 @@ export class Session {
    * is installed when a script first touches Date, with intrinsics captured
    * now, before any guest code can replace them.
    */
-  private installDeterminism(config: GuestConfig): void {
+  private installDeterminism(): void {
     const ctx = this.context;
-    const random = seededRandom(config.seed);
     ctx
       .getProp(ctx.global, 'Math')
       .consume((math) =>
         ctx
-          .newFunction('random', () => ctx.newNumber(random()))
+          .newFunction('random', () => ctx.newNumber(this.random()))
           .consume((fn) => ctx.defineProp(math, 'random', { value: fn, configurable: true, enumerable: false })),
       );
     const realDate = this.own(ctx.getProp(ctx.global, 'Date'));
     const define = ctx.getProp(ctx.global, 'Object').consume((object) => this.own(ctx.getProp(object, 'defineProperty')));
-    let fixed: QuickJSHandle | undefined;
     const install = (): QuickJSHandle => {
-      if (!fixed) {
+      if (!this.fixed) {
         const shim = ctx.unwrapResult(ctx.evalCode(FIXED_DATE_SOURCE, 'distsim-date.js', { type: 'global' }));
-        fixed = shim.consume((f) =>
-          ctx.newNumber(config.now).consume((now) => ctx.unwrapResult(ctx.callFunction(f, ctx.undefined, realDate, now, define, ctx.global))),
+        this.fixed = shim.consume((f) =>
+          ctx.newNumber(this.now).consume((now) => ctx.unwrapResult(ctx.callFunction(f, ctx.undefined, realDate, now, define, ctx.global))),
         );
-        this.own(fixed);
       }
-      return fixed;
+      return this.fixed;
     };
     ctx.defineProp(ctx.global, 'Date', {
       configurable: true,
@@ -261,14 +293,19 @@ export class Session {
   }
 
   /**
-   * Frees the context and runtime. Returns false if the WASM module aborted
-   * during teardown (quickjs-emscripten 0.32.0): the caller must retire it.
+   * Frees the profile's handles, then the context and runtime. Returns false
+   * if the WASM module aborted during teardown (quickjs-emscripten 0.32.0):
+   * the caller must retire it. A session whose memory was restored from an
+   * image since begin() must not free the profile's handles: use
+   * dispose({ afterRestore: true }).
    */
-  dispose(): boolean {
+  dispose(options: { afterRestore?: boolean } = {}): boolean {
     if (this.disposed) return true;
     this.disposed = true;
     let clean = true;
     try {
+      if (!options.afterRestore && this.fixed?.alive) this.fixed.dispose();
+      this.fixed = undefined;
       this.marshal?.dispose();
       for (const h of this.owned.reverse()) if (h.alive) h.dispose();
       this.owned.length = 0;

@@ -6,7 +6,7 @@ import { withBaseSystem } from '../profile/base-system.js';
 import { sysctlView } from '../profile/rosetta.js';
 import type { Profile } from '../profile/types.js';
 import { DiagnosticSink } from '../diagnostics/sink.js';
-import { InstallerSession } from '../mocks/installer-session.js';
+import { ImageSessions } from '../mocks/image-sessions.js';
 import type { ProfileResult } from '../types.js';
 import { decideArchitecture } from './arch-gate.js';
 import { installationCheck, volumeCheck } from './checks.js';
@@ -23,9 +23,30 @@ import type { EvaluationHook, RunSettings, SessionFactory } from './settings.js'
 export { EngineFault } from './evaluator.js';
 export type { EvaluationHook, RunLimits, RunSettings, SessionFactory, SessionLike } from './settings.js';
 
-/** Sessions in fresh QuickJS runtimes of one WASM module. */
-export function quickjsSessions(engine: QuickJSWASMModule): SessionFactory {
-  return (limits, config, host, api) => new InstallerSession(engine, limits, config, host, api);
+const imageSessions = new WeakMap<QuickJSWASMModule, ImageSessions>();
+
+function imagesOf(engine: QuickJSWASMModule): ImageSessions {
+  let sessions = imageSessions.get(engine);
+  if (!sessions) {
+    sessions = new ImageSessions(engine);
+    imageSessions.set(engine, sessions);
+  }
+  return sessions;
+}
+
+/**
+ * Sessions of one WASM module: each profile starts from a memory image of a
+ * prepared runtime (mocks/image-sessions.ts), or in a fresh runtime when the
+ * image's self-check fails (then each result says so).
+ */
+export function quickjsSessions(engine: QuickJSWASMModule, images = imagesOf(engine)): SessionFactory {
+  const factory: SessionFactory = (limits, config, host, api) => images.session(limits, config, host, api);
+  factory.fastPathOff = () => {
+    const status = images.status();
+    if (!status.unexpected) return undefined;
+    return [status.images && `memory images: ${status.images}`, status.directCalls && `direct host calls: ${status.directCalls}`].filter(Boolean).join('; ');
+  };
+  return factory;
 }
 
 /**
@@ -66,6 +87,8 @@ export function runProfile(sessions: SessionFactory, dist: Distribution, given: 
   } finally {
     if (!session.dispose()) sink.report('SANDBOX_TEARDOWN_ABORT', 'the QuickJS module aborted during teardown and was replaced');
   }
+  const off = sessions.fastPathOff?.();
+  if (off) sink.report('SANDBOX_FAST_PATH_OFF', `profiles ran without the fast path (${off})`);
   return { ...result, diagnostics: [...gate.diagnostics, ...sink.list()].sort(byLocation), ...(trace && { trace: trace.events }) };
 }
 

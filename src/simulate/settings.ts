@@ -68,7 +68,11 @@ export interface SessionLike {
   dispose(): boolean;
 }
 
-export type SessionFactory = (limits: SessionLimits, config: GuestConfig, host: InstallerHost, api: ApiOptions) => SessionLike;
+export interface SessionFactory {
+  (limits: SessionLimits, config: GuestConfig, host: InstallerHost, api: ApiOptions): SessionLike;
+  /** Why the engine's fast paths are off when a self-check failed (reported as SANDBOX_FAST_PATH_OFF). */
+  fastPathOff?: () => string | undefined;
+}
 
 /** Called before each evaluation (the runner's watchdog reads it), at its interrupt polls, and when one hits a limit (so a replay can skip it). */
 export interface EvaluationHook {
