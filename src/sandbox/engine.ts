@@ -45,7 +45,7 @@ const verified = new WeakSet<QuickJSWASMModule>();
 export function imagesUnavailable(module: QuickJSWASMModule): { reason: string; unexpected: boolean } | undefined {
   const off = imagesOffGlobally();
   if (off) return off;
-  return verified.has(module) ? undefined : { reason: 'the module was not loaded (and checked) by getEngine()', unexpected: false };
+  return verified.has(module) ? undefined : { reason: 'the module was loaded without proving them (a small run, or not by getEngine())', unexpected: false };
 }
 
 function imagesOffGlobally(): { reason: string; unexpected: boolean } | undefined {
@@ -77,8 +77,14 @@ export function engineLayout(): MemoryLayout | string {
 /** What the module last printed (emscripten prints aborts to stderr; kept out of the report streams). */
 export let lastEngineMessage: string | undefined;
 
-export function getEngine(): Promise<QuickJSWASMModule> {
-  current ??= loadChecked();
+/**
+ * The thread's module, loaded on first use. `images: false` skips proving
+ * memory images when this call loads it (about 10 to 30 ms, mostly
+ * first-run compilation): for a run of a few profiles, which an image would
+ * not speed up. Profiles on such a module get fresh runtimes.
+ */
+export function getEngine(options: { images?: boolean } = {}): Promise<QuickJSWASMModule> {
+  current ??= options.images === false ? load() : loadChecked();
   return current;
 }
 

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { parseDistribution } from '../../src/distribution/parse.js';
 import { ImageSessions } from '../../src/mocks/image-sessions.js';
 import { defaultPolicies } from '../../src/installer/policy.js';
-import { engineLayout, getEngine, setLayoutForTesting } from '../../src/sandbox/engine.js';
+import { engineLayout, getEngine, retireEngine, setLayoutForTesting } from '../../src/sandbox/engine.js';
 import { setFastPaths } from '../../src/sandbox/fast-paths.js';
 import { readLayout, type MemoryLayout } from '../../src/sandbox/layout.js';
 import { seededRandom } from '../../src/sandbox/determinism.js';
@@ -145,6 +145,26 @@ describe('memory images between profiles', () => {
       }
     });
   }
+});
+
+describe('a module loaded for a small run', () => {
+  it('skips the image proof, runs profiles in fresh runtimes and says nothing about it', async () => {
+    retireEngine();
+    try {
+      const engine = await getEngine({ images: false });
+      const images = new ImageSessions(engine);
+      const result = runProfile(quickjsSessions(engine, images), parseDistribution(POLLUTER, 'polluter.xml'), builtinProfiles()[0]!, settings);
+      assert.deepEqual(images.status(), {
+        images: 'the module was loaded without proving them (a small run, or not by getEngine())',
+        directCalls: undefined,
+        unexpected: false,
+      });
+      assert.equal(result.installationCheck.passed, true);
+      assert.ok(!result.diagnostics.some((d) => d.code === 'SANDBOX_FAST_PATH_OFF'));
+    } finally {
+      retireEngine();
+    }
+  });
 });
 
 describe('guards against a quickjs-emscripten upgrade', () => {
