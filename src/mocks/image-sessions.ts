@@ -60,7 +60,11 @@ export class ImageSessions {
   session(limits: SessionLimits, config: GuestConfig, host: HostAnswers, options: ApiOptions): ProfileSession {
     const base = this.inUse || this.captureProblem !== undefined || imagesUnavailable(this.engine) ? undefined : this.baseFor(limits, config);
     if (!base) {
-      const fresh = new InstallerSession(this.engine, limits, config, host, options);
+      // Built exactly as the imaged session is, so that QuickJS's interrupt counter is in the same phase when the
+      // profile starts: a script stopped by the deterministic budget stops at the same point on either path.
+      const fresh = new InstallerSession(this.engine, limits, config, PROBE_HOST, PROBE_OPTIONS);
+      fresh.settle();
+      fresh.begin(config, host, options, 'live');
       this.noteDirectCalls(fresh);
       return fresh;
     }

@@ -110,14 +110,25 @@ export class InstalledApi {
   }
 
   /**
-   * Starts another profile in the same context (its memory restored from an
-   * image since the last one): the previous profile's handles are dropped
-   * without being freed, because the restore already took their memory back.
+   * Starts another profile in the same context. After a restore from an
+   * image the previous profile's handles are dropped without being freed
+   * (the restore took their memory back); otherwise (`live`) they are freed.
    */
-  begin(host: HostAnswers, options: ApiOptions): void {
+  begin(host: HostAnswers, options: ApiOptions, previous: 'restored' | 'live' = 'restored'): void {
+    // Handles of a profile whose memory was not restored are still the runtime's: free them, or its teardown aborts.
+    if (previous === 'live') this.freeProfile();
     this.host = host;
     this.options = options;
     this.p = this.freshProfile();
+  }
+
+  private freeProfile(): void {
+    const p = this.p;
+    p.target?.dispose();
+    p.result.dispose();
+    for (const h of p.cache.values()) h.dispose();
+    for (const h of p.choiceObjects.values()) h.dispose();
+    p.table?.dispose();
   }
 
   // ---- host → guest plumbing ------------------------------------------------
@@ -519,14 +530,7 @@ export class InstalledApi {
 
   /** Frees every handle; the current profile's only when its memory was not restored from an image since (see begin()). */
   dispose(options: { afterRestore?: boolean } = {}): void {
-    const p = this.p;
-    if (!options.afterRestore) {
-      p.target?.dispose();
-      p.result.dispose();
-      for (const h of p.cache.values()) h.dispose();
-      for (const h of p.choiceObjects.values()) h.dispose();
-      p.table?.dispose();
-    }
+    if (!options.afterRestore) this.freeProfile();
     for (const h of this.prebuilt.values()) h.dispose();
     for (const h of this.owned.reverse()) h.dispose();
     this.prebuilt.clear();

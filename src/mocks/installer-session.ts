@@ -39,10 +39,11 @@ export class InstallerSession {
     this.api.settle();
   }
 
-  /** Starts another profile after the context's memory was restored from an image. */
-  begin(config: GuestConfig, host: HostAnswers, options: ApiOptions): void {
+  /** Starts another profile: after the context's memory was restored from an image, or (`live`) in the same memory. */
+  begin(config: GuestConfig, host: HostAnswers, options: ApiOptions, previous: 'restored' | 'live' = 'restored'): void {
+    if (previous === 'live') this.session.freeProfile();
     this.session.begin(config);
-    this.api.begin(host, options);
+    this.api.begin(host, options, previous);
     this.lastUnits = 0;
   }
 

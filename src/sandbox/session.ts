@@ -103,6 +103,12 @@ export class Session {
     }
   }
 
+  /** Frees the current profile's Date shim (when its memory is not about to be restored). */
+  freeProfile(): void {
+    if (this.fixed?.alive) this.fixed.dispose();
+    this.fixed = undefined;
+  }
+
   /** Starts a profile: a fresh random sequence and clock, and no Date shim yet. */
   begin(config: GuestConfig): void {
     this.random = seededRandom(config.seed);

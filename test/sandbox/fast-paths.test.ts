@@ -165,6 +165,25 @@ describe('a module loaded for a small run', () => {
       retireEngine();
     }
   });
+
+  it('stops a runaway script at exactly the same point as a module with images (the same interrupt phase)', async () => {
+    const looping = parseDistribution(
+      `<installer-gui-script><script>var n = 0; function f() { while (true) n++; }</script><installation-check script="f()"/>
+       <choices-outline><line choice="a"/></choices-outline><choice id="a" visible="system.log(String(n)) || true"/></installer-gui-script>`,
+      'loop.xml',
+    );
+    const budget = { ...settings, limits: { ...DEFAULT_LIMITS, timeoutMs: 100 } };
+    const profile = builtinProfiles()[0]!;
+    retireEngine();
+    const small = runProfile(quickjsSessions(await getEngine({ images: false })), looping, profile, budget);
+    retireEngine();
+    const imaged = runProfile(quickjsSessions(await getEngine()), looping, profile, budget);
+    const again = runProfile(quickjsSessions(await getEngine()), looping, profile, budget);
+    assert.equal(small.log.length, 1);
+    assert.ok(Number(small.log[0]) > 1000);
+    assert.deepEqual(imaged.log, small.log);
+    assert.deepEqual(again.log, small.log);
+  });
 });
 
 describe('guards against a quickjs-emscripten upgrade', () => {
