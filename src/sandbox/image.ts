@@ -25,7 +25,7 @@ interface HostRefState {
 }
 
 /** The host-function table of a runtime, if it has the shape this code knows. */
-export function hostRefTable(runtime: QuickJSRuntime): HostRefTable | undefined {
+function hostRefTable(runtime: QuickJSRuntime): HostRefTable | undefined {
   const table = (runtime as unknown as { hostRefs?: Partial<HostRefTable> }).hostRefs;
   if (!table || typeof table.nextId !== 'number' || !Array.isArray(table.freelist) || !(table.groups instanceof Map)) return undefined;
   return table as HostRefTable;
