@@ -66,7 +66,8 @@ export async function runOnMainThread(jobs: Job[], options: MainThreadOptions): 
 type Outcome = { result: ProfileResult; retire: boolean } | { poisoned: Record<number, Poison> };
 
 async function runJob(job: Job, options: MainThreadOptions, context: vm.Context, script: vm.Script): Promise<Outcome> {
-  const engine = await getEngine();
+  // A few profiles never pay back proving memory images on the module: each gets a fresh runtime (the same results).
+  const engine = await getEngine({ images: false });
   const progress: Progress = { evaluable: undefined, started: 0, polls: 0, limited: {} };
   const hook = {
     starting(evaluable: number) {
