@@ -22,6 +22,13 @@ export interface MainThreadOptions {
  */
 const JOB_TIMEOUT_FACTOR = 1.5;
 
+/**
+ * The vm script calls the job through this global (a registry symbol, set only
+ * while the job runs): running in this context spares creating a new one.
+ */
+const JOB = Symbol.for('distsim.mainThreadJob');
+const globals = globalThis as unknown as Record<symbol, (() => ProfileResult) | undefined>;
+
 /** vm's error for a script stopped by its timeout. */
 const TIMEOUT_CODE = 'ERR_SCRIPT_EXECUTION_TIMEOUT';
 
@@ -45,11 +52,10 @@ interface Progress {
  */
 export async function runOnMainThread(jobs: Job[], options: MainThreadOptions): Promise<{ results: ProfileResult[]; handover: Job[] }> {
   const results: ProfileResult[] = [];
-  const context = vm.createContext({ job: undefined as (() => ProfileResult) | undefined });
-  const script = new vm.Script('job()', { filename: 'distsim-main-thread-job' });
+  const script = new vm.Script("globalThis[Symbol.for('distsim.mainThreadJob')]()", { filename: 'distsim-main-thread-job' });
   for (let index = 0; index < jobs.length; index++) {
     const job = jobs[index]!;
-    const outcome = await runJob(job, options, context, script);
+    const outcome = await runJob(job, options, script);
     if ('result' in outcome) {
       results.push(outcome.result);
       options.onProgress?.(results.length);
@@ -65,7 +71,7 @@ export async function runOnMainThread(jobs: Job[], options: MainThreadOptions): 
 
 type Outcome = { result: ProfileResult; retire: boolean } | { poisoned: Record<number, Poison> };
 
-async function runJob(job: Job, options: MainThreadOptions, context: vm.Context, script: vm.Script): Promise<Outcome> {
+async function runJob(job: Job, options: MainThreadOptions, script: vm.Script): Promise<Outcome> {
   // A few profiles never pay back proving memory images on the module: each gets a fresh runtime (the same results).
   const engine = await getEngine({ images: false });
   const progress: Progress = { evaluable: undefined, started: 0, polls: 0, limited: {} };
@@ -84,9 +90,9 @@ async function runJob(job: Job, options: MainThreadOptions, context: vm.Context,
   };
   // The cap patches this thread's WebAssembly.Memory: lifted again at once, so the caller's own modules never meet it.
   setWasmMemoryCap(options.wasmMemoryCap);
-  context.job = () => runProfile(quickjsSessions(engine), job.distribution, job.profile, job.settings, hook);
+  globals[JOB] = () => runProfile(quickjsSessions(engine), job.distribution, job.profile, job.settings, hook);
   try {
-    const result = script.runInContext(context, { timeout: Math.ceil(options.hardTimeoutMs * JOB_TIMEOUT_FACTOR) }) as ProfileResult;
+    const result = script.runInThisContext({ timeout: Math.ceil(options.hardTimeoutMs * JOB_TIMEOUT_FACTOR) }) as ProfileResult;
     // The pool's results cross a thread as JSON; cloning the same way keeps the two paths indistinguishable.
     return {
       result: JSON.parse(JSON.stringify(result)) as ProfileResult,
@@ -104,7 +110,7 @@ async function runJob(job: Job, options: MainThreadOptions, context: vm.Context,
     // Any other stop or error: the pool runs the job from the start and decides.
     return { poisoned: original };
   } finally {
-    context.job = undefined;
+    delete globals[JOB];
     setWasmMemoryCap(Number.POSITIVE_INFINITY);
   }
 }
