@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseDistribution } from '../../src/distribution/parse.js';
 import { MAIN_THREAD_MAX_JOBS, MAIN_THREAD_MAX_STACK_BYTES, NO_MAIN_THREAD_ENV, usesMainThread } from '../../src/runner/small-run.js';
-import { simulateRun, type SimulateOptions } from '../../src/runner/simulate.js';
+import { runOnMainThread } from '../../src/runner/main-thread.js';
+import { runSettings, simulateRun, type SimulateOptions } from '../../src/runner/simulate.js';
 import type { RunReport, SimulationReport } from '../../src/types.js';
 import { CLI, fixture, profile, ROOT } from '../helpers.js';
 
@@ -116,6 +117,21 @@ describe('a small run evaluates on the main thread', () => {
     );
     assert.deepEqual(result(main).choices, result(pool).choices);
     assert.deepEqual(result(main).packages, result(pool).packages);
+  });
+
+  it('hands a job whose engine faults (the host stack overflowed) to the pool with that evaluation failed, and the jobs after it untouched', async () => {
+    // Above MAIN_THREAD_MAX_STACK_BYTES a deep guest recursion overflows this thread's own stack: an EngineFault.
+    const xml = `<installer-gui-script><options hostArchitectures="x86_64,arm64"/><script>function deep(n) { return deep(n + 1) + 1; }</script><choices-outline><line choice="a"/></choices-outline><choice id="a" start_selected="false" selected="deep(0)"/></installer-gui-script>`;
+    const distribution = parseDistribution(xml, 'deep.xml', {});
+    const settings = runSettings({ limits: { stackBytes: 1024 * 1024 } });
+    const jobs = [M4, INTEL].map((id) => ({ distribution, profile: profile(id), settings }));
+    const { results, handover } = await runOnMainThread(jobs, { hardTimeoutMs: 6500, wasmMemoryCap: 128 * 1024 * 1024 });
+    assert.deepEqual(results, []);
+    assert.equal(handover.length, 2);
+    const deep = distribution.evaluables.find((e) => e.source === 'choice[a]@selected')!.id;
+    assert.deepEqual(handover[0]!.settings.poisoned, { [deep]: { kind: 'stack-overflow' } });
+    assert.equal(handover[0]!.profile.id, M4);
+    assert.equal(handover[1], jobs[1]);
   });
 
   it('the CLI: one file on one profile prints what the pool path prints', async () => {
