@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import semver from 'semver';
 import { chooseProfiles } from '../../src/cli/profile-options.js';
 import { guessRunSize } from '../../src/cli/quick-start.js';
+import { layersFor, loadBaseSystems } from '../../src/profile/base-system.js';
 import { applyOverrides } from '../../src/profile/index.js';
 import { builtinProfileIds, loadBuiltinProfilesById, loadProfiles } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/types.js';
@@ -67,5 +72,43 @@ describe('cold start', () => {
       message: /macmini-m4-2024-15\.3\.1, macmini-m4-2024-26\.5\.2, /,
     });
     assert.throws(() => chooseProfiles({ profile: ['macmini-m4-2024-26.5.3'] }), { code: 'PROFILE_UNKNOWN', message: /Did you mean macmini-m4-2024-26\.5\.2/ });
+  });
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'distsim-layers-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('base-system layer ranges apply exactly as semver ranges, the simple form without semver', () => {
+    const forms = [
+      '>=10.5',
+      '<11',
+      '>=10.6.6 <10.15',
+      '>=0 <0.1',
+      '>=12.3.1',
+      '>10.5',
+      '<=12',
+      '10.x',
+      '~10.15',
+      '^11.2',
+      '>=10.5 <11 || >=13',
+      '10.9 - 10.12',
+      '*',
+      '',
+    ];
+    forms.forEach((appliesTo, i) => {
+      writeFileSync(path.join(dir, `l${i}.json`), JSON.stringify({ id: `l${i}`, description: 'x', appliesTo, sources: ['x'] }));
+    });
+    const layers = [...loadBaseSystems(dir), ...loadBaseSystems()];
+    const versions: string[] = ['10.15', '13', 'x', ''];
+    for (let major = 0; major <= 27; major++)
+      for (let minor = 0; minor <= 16; minor++) for (const patch of [0, 1, 6, 7]) versions.push(`${major}.${minor}.${patch}`);
+    for (const version of versions) {
+      const coerced = semver.coerce(version);
+      const expected = coerced === null ? [] : layers.filter((l) => new semver.Range(l.layer.appliesTo).test(coerced)).map((l) => l.layer.id);
+      assert.deepEqual(
+        layersFor(version, layers).map((l) => l.layer.id),
+        expected,
+        version,
+      );
+    }
   });
 });
