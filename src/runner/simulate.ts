@@ -21,10 +21,14 @@ export interface SimulateOptions {
   now?: number;
   seed?: number;
   /**
-   * Worker threads (default: cores). `0` runs every profile on the calling
-   * thread: the same results, no thread start-up, but no watchdog for a
-   * guest stuck inside one long native call (the in-engine wall-clock check
-   * still stops interpreted code).
+   * Worker threads (default: cores). By default a small run (at most
+   * MAIN_THREAD_MAX_JOBS jobs, a stack limit up to 384 KiB, see
+   * small-run.ts) evaluates on the calling thread under a vm timeout instead,
+   * which still stops a guest stuck in a native call; DISTSIM_NO_MAIN_THREAD=1
+   * turns that off. `0` runs every profile on the calling thread: the same
+   * results, no thread start-up, but no watchdog for a guest stuck inside one
+   * long native call (the in-engine wall-clock check still stops interpreted
+   * code).
    */
   workers?: number;
   /** User clicks and an Apple choice-changes file, applied after the default choice state (see src/input/choice-changes.ts). */
