@@ -30,7 +30,7 @@ const lazyPlistDependencies = {
 };
 
 await build({
-  entryPoints: { cli: 'src/cli/start.ts', worker: 'src/runner/worker.ts' },
+  entryPoints: { cli: 'src/cli.ts', worker: 'src/runner/worker.ts' },
   outdir,
   bundle: true,
   platform: 'node',
