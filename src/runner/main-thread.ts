@@ -10,6 +10,8 @@ export interface MainThreadOptions {
   /** Wall-clock limit of one evaluation, as the pool's watchdog enforces it. */
   hardTimeoutMs: number;
   wasmMemoryCap: number;
+  /** After this long on the main thread the jobs not yet started go to the pool. */
+  budgetMs?: number;
   onProgress?: (done: number) => void;
 }
 
@@ -53,7 +55,10 @@ interface Progress {
 export async function runOnMainThread(jobs: Job[], options: MainThreadOptions): Promise<{ results: ProfileResult[]; handover: Job[] }> {
   const results: ProfileResult[] = [];
   const script = new vm.Script("globalThis[Symbol.for('distsim.mainThreadJob')]()", { filename: 'distsim-main-thread-job' });
+  const deadline = performance.now() + (options.budgetMs ?? Number.POSITIVE_INFINITY);
   for (let index = 0; index < jobs.length; index++) {
+    // Out of time: the rest goes to the pool as it is (the module stays good).
+    if (index > 0 && performance.now() > deadline) return { results, handover: jobs.slice(index) };
     const job = jobs[index]!;
     const outcome = await runJob(job, options, script);
     if ('result' in outcome) {

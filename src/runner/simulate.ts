@@ -11,7 +11,7 @@ import type { RunSettings } from '../simulate/settings.js';
 import { isInputFailure, type InputFailure, type ProfileResult, type RunReport, type SimulationReport } from '../types.js';
 import { toolVersion } from '../version.js';
 import { runOnMainThread } from './main-thread.js';
-import { usesMainThread } from './small-run.js';
+import { MAIN_THREAD_BUDGET_MS, usesMainThread } from './small-run.js';
 import { EvaluationPool, type Job } from './pool.js';
 
 export interface SimulateOptions {
@@ -115,6 +115,7 @@ async function runSmall(jobs: Job[], settings: RunSettings, onProgress?: (done: 
   const { results, handover } = await runOnMainThread(jobs, {
     hardTimeoutMs: watchdogMs(settings),
     wasmMemoryCap: wasmMemoryCap(settings),
+    budgetMs: MAIN_THREAD_BUDGET_MS,
     ...(onProgress && { onProgress: (done: number) => onProgress(done, jobs.length) }),
   });
   if (handover.length === 0) return results;

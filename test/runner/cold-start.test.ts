@@ -21,8 +21,11 @@ describe('cold start', () => {
     // Five words may be five jobs (or 2 × 3): large.
     assert.equal(guess('run', 'a.xml', 'b.xml', '-p', 'x', 'y', 'z'), 'large');
     assert.equal(guess('run', 'a.xml', 'b.xml', 'c.xml', '--profile=x', '--profile=y', '-p', 'z'), 'large');
-    // No -p: every built-in profile.
-    assert.equal(guess('run', 'a.xml'), 'large');
+    // No -p: one file on every built-in profile is small (26 jobs); two files are not.
+    assert.equal(guess('run', 'a.xml'), 'small');
+    assert.equal(guess('run', 'a.xml', '--format', 'json', '-o', 'out.json'), 'small');
+    assert.equal(guess('run', 'a.xml', 'b.xml'), 'large');
+    assert.equal(guess('run', 'a.xml', '--timeout', '100'), 'large');
     for (const flag of ['--where', '--profiles-dir', '--profile-file', '--jobs', '-j', '--stack-limit'])
       assert.equal(guess('run', 'a.xml', '-p', 'x', flag, '1'), 'large', flag);
     assert.equal(guess('run', 'a.xml', '-p', 'x', '--jobs=2'), 'large');

@@ -8,6 +8,7 @@ import { MAIN_THREAD_MAX_JOBS, MAIN_THREAD_MAX_STACK_BYTES, NO_MAIN_THREAD_ENV, 
 import { runOnMainThread } from '../../src/runner/main-thread.js';
 import { runSettings, simulateRun, type SimulateOptions } from '../../src/runner/simulate.js';
 import type { RunReport, SimulationReport } from '../../src/types.js';
+import { builtinProfileIds } from '../../src/profile/load.js';
 import { CLI, fixture, profile, ROOT } from '../helpers.js';
 
 const INTEL = 'macbookpro-15-mid2015-10.14.6';
@@ -55,13 +56,14 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<{ cod
 }
 
 describe('a small run evaluates on the main thread', () => {
-  it('only by default, for at most 4 jobs, with a stack limit up to 384 KiB, and not when opted out', () => {
+  it('only by default, for at most 32 jobs (one file on every built-in profile), with a stack limit up to 384 KiB, and not when opted out', () => {
     const stack = (kib: number) => ({ stackBytes: kib * 1024 });
-    assert.equal(MAIN_THREAD_MAX_JOBS, 4);
+    assert.equal(MAIN_THREAD_MAX_JOBS, 32);
+    assert.ok(builtinProfileIds().length <= MAIN_THREAD_MAX_JOBS, 'distsim run FILE must stay a small run');
     assert.equal(MAIN_THREAD_MAX_STACK_BYTES, 384 * 1024);
     assert.equal(usesMainThread(1, stack(256), undefined, {}), true);
-    assert.equal(usesMainThread(4, stack(256), undefined, {}), true);
-    assert.equal(usesMainThread(5, stack(256), undefined, {}), false);
+    assert.equal(usesMainThread(32, stack(256), undefined, {}), true);
+    assert.equal(usesMainThread(33, stack(256), undefined, {}), false);
     assert.equal(usesMainThread(0, stack(256), undefined, {}), false);
     assert.equal(usesMainThread(1, stack(384), undefined, {}), true);
     assert.equal(usesMainThread(1, stack(385), undefined, {}), false);
@@ -117,6 +119,20 @@ describe('a small run evaluates on the main thread', () => {
     );
     assert.deepEqual(result(main).choices, result(pool).choices);
     assert.deepEqual(result(main).packages, result(pool).packages);
+  });
+
+  it('hands the jobs it has not started to the pool once its time is up, untouched, with the same report as the pool', async () => {
+    const distribution = parseDistribution(readFileSync(fixture('packages.xml'), 'utf8'), 'packages.xml', {});
+    const settings = runSettings({});
+    const jobs = [M4, INTEL, M4].map((id) => ({ distribution, profile: profile(id), settings }));
+    const { results, handover } = await runOnMainThread(jobs, { hardTimeoutMs: 6500, wasmMemoryCap: 128 * 1024 * 1024, budgetMs: 0 });
+    assert.equal(results.length, 1);
+    assert.deepEqual(handover, jobs.slice(1));
+    const profiles = builtinProfileIds()
+      .slice(0, 12)
+      .map((id) => profile(id));
+    const [main, pool] = await Promise.all([simulateRun([distribution], profiles), simulateRun([distribution], profiles, { workers: 1 })]);
+    assert.equal(JSON.stringify(main), JSON.stringify(pool));
   });
 
   it('hands a job whose engine faults (the host stack overflowed) to the pool with that evaluation failed, and the jobs after it untouched', async () => {
