@@ -47,7 +47,7 @@ export class ImageSessions {
 
   constructor(private readonly engine: QuickJSWASMModule) {}
 
-  /** Bytes that differ from the memory image now (0 between profiles), or undefined without one. */
+  /** How many of the memory image's checks fail now (0 between profiles; see MemoryImage.differences), or undefined without one. */
   imageDifferences(): number | undefined {
     return this.inUse ? undefined : this.base?.image.differences();
   }

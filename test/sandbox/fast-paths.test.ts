@@ -65,7 +65,7 @@ describe('memory images between profiles', () => {
       const result = runProfile(sessions, dist, profiles[i % profiles.length]!, settings);
       if (!result.installationCheck.passed || result.choices[0]?.visible !== true) dirty++;
       const left = images.imageDifferences();
-      assert.equal(left, 0, `profile ${i}: ${left} bytes differ from the image`);
+      assert.equal(left, 0, `profile ${i}: ${left} of the image checks fail`);
     }
     assert.equal(dirty, 0);
     assert.deepEqual(images.status(), { images: undefined, directCalls: undefined, unexpected: false });
