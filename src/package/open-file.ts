@@ -1,6 +1,6 @@
-import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import { describeFsError } from '../util/read-file.js';
+import { describeFsError, openWithoutBlocking } from '../util/read-file.js';
 
 /**
  * Opens a package for positional reads. Like every input, it must be a
@@ -9,12 +9,7 @@ import { describeFsError } from '../util/read-file.js';
  * a device, or a path swapped after a check by name, are caught too).
  */
 export function openRegularFile(file: string, display: string = file): { fd: number; size: number } {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
-  } catch (error) {
-    throw new InputError(`cannot read ${display}: ${describeFsError(error)}`, { code: 'FILE_UNREADABLE', cause: error });
-  }
+  const fd = openWithoutBlocking(file, display);
   try {
     return { fd, size: regularFileSize(fd, display) };
   } catch (error) {

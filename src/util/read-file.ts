@@ -30,13 +30,7 @@ const CHUNK = 64 * 1024;
  * (default: the path).
  */
 export function readRegularFile(file: string, limits: ReadLimits, display: string = file): Buffer {
-  let fd: number;
-  try {
-    // O_NONBLOCK is 0 where the platform lacks it (Windows has no FIFOs to guard against).
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
-  } catch (error) {
-    throw new InputError(`cannot read ${display}: ${describeFsError(error)}`, { code: 'FILE_UNREADABLE', cause: error });
-  }
+  const fd = openWithoutBlocking(file, display);
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) {
@@ -48,6 +42,20 @@ export function readRegularFile(file: string, limits: ReadLimits, display: strin
     return readCapped(fd, display, limits);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Opens an input for reading without blocking (opening a FIFO with no writer
+ * returns at once) and without taking a controlling terminal; the caller
+ * checks the descriptor with fstat. FILE_UNREADABLE when it cannot be opened.
+ */
+export function openWithoutBlocking(file: string, display: string): number {
+  try {
+    // O_NONBLOCK is 0 where the platform lacks it (Windows has no FIFOs to guard against).
+    return openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
+  } catch (error) {
+    throw new InputError(`cannot read ${display}: ${describeFsError(error)}`, { code: 'FILE_UNREADABLE', cause: error });
   }
 }
 
