@@ -95,7 +95,7 @@ export class ImageSessions {
     const session = new InstallerSession(this.engine, limits, config, PROBE_HOST, PROBE_OPTIONS);
     this.noteDirectCalls(session);
     session.settle();
-    const image = MemoryImage.capture(this.engine.getWasmMemory() as unknown as { buffer: ArrayBuffer }, layout, session.session.runtime);
+    const image = MemoryImage.capture(this.engine, layout, session.session.runtime);
     if (typeof image === 'string') {
       this.captureProblem = image;
       session.dispose();

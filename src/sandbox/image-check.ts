@@ -34,7 +34,7 @@ export function checkImages(engine: QuickJSWASMModule, layout: MemoryLayout): st
   try {
     session = new Session(engine, { memoryBytes: 64 * 1024 * 1024, stackBytes: 256 * 1024 }, CONFIG);
     session.settle();
-    const image = MemoryImage.capture(engine.getWasmMemory() as unknown as { buffer: ArrayBuffer }, layout, session.runtime);
+    const image = MemoryImage.capture(engine, layout, session.runtime);
     if (typeof image === 'string') return image;
     const s = session;
     const run = (code: string, withHostFunction: boolean): EvalOutcome => {

@@ -1,4 +1,4 @@
-import type { QuickJSRuntime } from 'quickjs-emscripten';
+import type { QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
 import type { MemoryLayout } from './layout.js';
 
 /** The module's WebAssembly.Memory (its buffer is replaced when it grows). */
@@ -58,7 +58,9 @@ export class MemoryImage {
     return this.layout.heapBase + this.heapBytes.length;
   }
 
-  static capture(memory: LinearMemory, layout: MemoryLayout, runtime: QuickJSRuntime): MemoryImage | string {
+  /** An image of `engine`'s memory now, with `runtime`'s host-function table; a string says why there is none. */
+  static capture(engine: QuickJSWASMModule, layout: MemoryLayout, runtime: QuickJSRuntime): MemoryImage | string {
+    const memory = engine.getWasmMemory() as unknown as LinearMemory;
     const table = hostRefTable(runtime);
     if (!table) return 'quickjs-emscripten has no host reference table of the known shape';
     const brk = currentBreak(memory, layout);
